@@ -1,0 +1,114 @@
+"""Accounts, the home page and the shared site models."""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+MAINLAND_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+class User(AbstractUser):
+    """A person with an account: a citizen, or someone holding one of the roles in cms.roles.
+
+    Phone, e-mail and real name are private: public pages only ever show `public_name`.
+    """
+
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True)
+    display_name = models.CharField(
+        _("公开显示名称"),
+        max_length=30,
+        blank=True,
+        help_text=_("在公开页面上显示；留空则显示为“匿名”。"),
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"),
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_phone_unique"),
+        ]
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or str(_("匿名"))
+
+    def has_role(self, role: str) -> bool:
+        """True when the user is in the group of that role (names in cms.roles.Role)."""
+        if not self.is_authenticated:
+            return False
+        cached = getattr(self, "_role_names", None)
+        if cached is None:
+            cached = self._role_names = set(self.groups.values_list("name", flat=True))
+        return role in cached
+
+
+class Verification(models.Model):
+    """A one-time proof that a person controls an e-mail address or a phone: a link and a code.
+
+    Only hashes are stored; the link token and code travel in the message and nowhere else.
+    """
+
+    class Purpose(models.TextChoices):
+        CONFIRM = "confirm", _("确认账号")
+        RESET = "reset", _("重置密码")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("电子邮箱")
+        PHONE = "phone", _("手机短信")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    link_expires_at = models.DateTimeField()
+    code_expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("验证记录")
+        verbose_name_plural = _("验证记录")
+        indexes = [models.Index(fields=["user", "purpose", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.user_id}"
+
+
+class HomePage(Page):
+    """The site's front page: open drafts, recently closed drafts, contact points and search."""
+
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["drafts.DraftIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("首页")
+
+    def get_context(self, request, *args, **kwargs):
+        """Each app adds its part of the front page through the `home_page_context` hook."""
+        context = super().get_context(request, *args, **kwargs)
+        for contribute in hooks.get_hooks("home_page_context"):
+            context.update(contribute(request=request, now=timezone.now()))
+        return context

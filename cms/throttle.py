@@ -1,0 +1,40 @@
+"""Fixed-window counters in the cache, for login throttling and, later, posting limits."""
+
+import hashlib
+
+from django.core.cache import cache
+
+
+class Throttle:
+    def __init__(self, scope: str, *, limit: int, window_seconds: int):
+        self.scope = scope
+        self.limit = limit
+        self.window = window_seconds
+
+    def _key(self, subject: str) -> str:
+        digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
+        return f"throttle:{self.scope}:{digest}"
+
+    def is_blocked(self, subject: str) -> bool:
+        return cache.get(self._key(subject), 0) >= self.limit
+
+    def hit(self, subject: str) -> int:
+        key = self._key(subject)
+        cache.add(key, 0, self.window)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, self.window)
+            return 1
+
+    def reset(self, subject: str) -> None:
+        cache.delete(self._key(subject))
+
+
+def client_ip(request, *, trusted_proxies: int) -> str:
+    """The client's address, taking X-Forwarded-For only from the proxies we were told to trust."""
+    if trusted_proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(forwarded) >= trusted_proxies:
+            return forwarded[-trusted_proxies]
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,204 @@
+"""Account pages: register, confirm, log in and out, reset the password, edit the public name."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cms import services
+from cms.forms import (
+    CodeForm,
+    CodeSetPasswordForm,
+    IdentifierForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    SetPasswordForm,
+)
+from cms.selectors import normalize_identifier, user_by_identifier
+from cms.throttle import Throttle, client_ip
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _confirm_url(identifier: str) -> str:
+    return reverse("accounts:confirm") + "?" + urlencode({"who": identifier})
+
+
+def register(request):
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_register(
+                identifier=data["identifier"], password=data["password"], display_name=data["display_name"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if user.email:
+                messages.success(
+                    request, _("注册成功。确认邮件已发送至您的邮箱，请点击邮件中的链接或输入验证码完成确认。")
+                )
+            else:
+                messages.success(request, _("注册成功。验证码已通过短信发送，请输入验证码完成确认。"))
+            return redirect(_confirm_url(user.email or user.phone))
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def confirm(request):
+    """Confirm with the six-digit code; also where a new message can be requested."""
+    if request.method == "POST" and "resend" in request.POST:
+        identifier = normalize_identifier(request.POST.get("identifier", ""))
+        try:
+            services.account_confirm_resend(identifier=identifier)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.info(request, _("如果该账号尚未确认，新的确认信息已经发出。"))
+        return redirect(_confirm_url(identifier))
+    form = CodeForm(request.POST or None, initial={"identifier": request.GET.get("who", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_confirm_code(identifier=form.cleaned_data["identifier"], code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("账号已确认，请登录。"))
+            return redirect("accounts:login")
+    return render(request, "accounts/confirm.html", {"form": form})
+
+
+def confirm_link(request, token: str):
+    try:
+        services.account_confirm_link(token=token)
+    except ValidationError as exc:
+        return render(request, "accounts/link_problem.html", {"problem": exc.messages[0], "code": exc.code}, status=400)
+    messages.success(request, _("账号已确认，请登录。"))
+    return redirect("accounts:login")
+
+
+LOGIN_PER_ACCOUNT = Throttle(
+    "login-account", limit=settings.LOGIN_THROTTLE_PER_ACCOUNT, window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS
+)
+LOGIN_PER_IP = Throttle(
+    "login-ip", limit=settings.LOGIN_THROTTLE_PER_IP, window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS
+)
+
+
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        identifier = normalize_identifier(form.cleaned_data["identifier"])
+        ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT)
+        if LOGIN_PER_ACCOUNT.is_blocked(identifier) or LOGIN_PER_IP.is_blocked(ip):
+            minutes = settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60
+            form.add_error(None, _("登录失败次数过多，请 %(minutes)d 分钟后再试，或重置密码。") % {"minutes": minutes})
+            status = 429
+        else:
+            user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
+            if user is not None:
+                LOGIN_PER_ACCOUNT.reset(identifier)
+                login(request, user)
+                return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+            LOGIN_PER_ACCOUNT.hit(identifier)
+            LOGIN_PER_IP.hit(ip)
+            pending = user_by_identifier(identifier)
+            if (
+                pending is not None
+                and pending.confirmed_at is None
+                and pending.check_password(form.cleaned_data["password"])
+            ):
+                messages.warning(request, _("账号尚未确认，请输入收到的验证码，或重新发送确认信息。"))
+                return redirect(_confirm_url(identifier))
+            form.add_error(None, _("账号或密码不正确。"))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+
+
+def password_reset(request):
+    form = IdentifierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        identifier = normalize_identifier(form.cleaned_data["identifier"])
+        try:
+            services.password_reset_request(identifier=identifier)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.info(request, _("如果该账号存在，重置密码的链接或验证码已经发出，请查收。"))
+            return redirect(reverse("accounts:reset_code") + "?" + urlencode({"who": identifier}))
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_code(request):
+    form = CodeSetPasswordForm(request.POST or None, initial={"identifier": request.GET.get("who", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.password_reset_with_code(
+                identifier=data["identifier"], code=data["code"], password=data["password"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("密码已重置，请用新密码登录。"))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_code.html", {"form": form})
+
+
+def password_reset_link(request, token: str):
+    try:
+        services.password_reset_check_token(token=token)
+    except ValidationError as exc:
+        return render(request, "accounts/link_problem.html", {"problem": exc.messages[0], "code": exc.code}, status=400)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_with_token(token=token, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("密码已重置，请用新密码登录。"))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_link.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, initial={"display_name": request.user.display_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(user=request.user, display_name=form.cleaned_data["display_name"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def logout_view(request):
+    from django.contrib.auth import logout
+
+    logout(request)
+    messages.info(request, _("您已退出登录。"))
+    return redirect("/")
