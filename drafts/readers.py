@@ -1,0 +1,604 @@
+"""Turn an uploaded draft file into a parsed provision tree.
+
+Uploads come from legislative staff and from the public, so the file type is decided
+from the content (an extension says little) and every refusal carries a message in
+Chinese that tells the user what to do.  Accepted: plain text / Markdown in UTF-8,
+UTF-16 (with BOM) or GB18030/GBK, and Word .docx.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from itertools import islice
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from lxml import etree
+
+from .numerals import MAX_NUMBER, to_chinese
+from .parser import (
+    HEADING_LEVELS,
+    Node,
+    ParseResult,
+    SourceLine,
+    join_cells,
+    normalize_chars,
+    parse_lines,
+    parse_text,
+)
+
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "MAX_DRAFT_FILE_BYTES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "DraftFileError",
+    "decode_text",
+    "docx_lines",
+    "read_draft_file",
+    "write_docx",
+]
+
+MAX_DRAFT_FILE_BYTES = 20 * 1024 * 1024
+#: A .docx whose members would inflate beyond this is refused as a zip bomb.
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+#: Highest compression ratio accepted for a large member (real XML compresses ~10:1).
+MAX_COMPRESSION_RATIO = 100
+#: Members smaller than this cannot do harm whatever their ratio.
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+
+ACCEPTED_FORMATS = "可接受的格式：纯文本（.txt）、Markdown（.md）、Word 文档（.docx）。"
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_UNSUPPORTED_MAGICS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF 文件"),
+    (b"\x89PNG\r\n\x1a\n", "图片文件（PNG）"),
+    (b"\xff\xd8\xff", "图片文件（JPEG）"),
+    (b"GIF87a", "图片文件（GIF）"),
+    (b"GIF89a", "图片文件（GIF）"),
+    (b"BM", "图片文件（BMP）"),
+    (b"II*\x00", "图片文件（TIFF）"),
+    (b"MM\x00*", "图片文件（TIFF）"),
+    (b"{\\rtf", "RTF 文件"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+)
+# Other zip-based formats users confuse with .docx, found by a member they contain.
+_OTHER_ZIP_FORMATS = (
+    ("xl/workbook.xml", "Excel 表格（.xlsx）"),
+    ("ppt/presentation.xml", "PowerPoint 演示文稿（.pptx）"),
+    ("content.xml", "OpenDocument 文件（.odt 等）"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+# C0/C1 controls (except tab, newlines, form feed), private-use areas, lone surrogates.
+_ODD_CHARS_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
+class DraftFileError(ValueError):
+    """An uploaded file that cannot be imported; ``message`` is for the user (Chinese).
+
+    ``code`` lets callers and tests tell the cases apart without matching text.
+    """
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# --- entry point ----------------------------------------------------------------------
+
+
+def read_draft_file(name: str, data: bytes) -> ParseResult:
+    """Read an uploaded draft (dispatching on content, not on ``name``) and parse it.
+
+    Raises DraftFileError for anything that is not a readable regulation text,
+    including a text in which no 第…条 article can be found.
+    """
+    if not data:
+        raise DraftFileError("文件为空，请选择包含法规草案全文的文件。", "empty")
+    if len(data) > MAX_DRAFT_FILE_BYTES:
+        size, limit = len(data) / 1024 / 1024, MAX_DRAFT_FILE_BYTES // 1024 // 1024
+        raise DraftFileError(
+            f"文件过大（{size:.1f} MB），草案文件不能超过 {limit} MB。",
+            "too_large",
+        )
+    if data.startswith(_OLE_MAGIC):
+        raise _ole_error(name, data)
+    if data.startswith(_ZIP_MAGICS):
+        result = parse_lines(docx_lines(data))
+    else:
+        for magic, kind in _UNSUPPORTED_MAGICS:
+            if data.startswith(magic):
+                raise DraftFileError(f"不支持{kind}。{ACCEPTED_FORMATS}", "unsupported")
+        result = parse_text(decode_text(data))
+    if not result.is_valid:
+        raise DraftFileError("未在文件中找到“第……条”形式的条文，请检查文件是否为法规草案。", "no_articles")
+    return result
+
+
+def _ole_error(name: str, data: bytes) -> DraftFileError:
+    """OLE2 is both the old .doc format and the container of an encrypted .docx.
+
+    Stream names are stored in UTF-16LE in the container's directory; a .docx name on
+    an OLE file without a WordDocument stream can only be an encrypted .docx.
+    """
+    encrypted = DraftFileError(
+        "该 Word 文件设置了打开密码（已加密），系统无法读取。请在 Word 中取消密码保护并另存为 .docx 后重新上传。",
+        "encrypted",
+    )
+    old_doc = DraftFileError(
+        "这是旧版 Word 文档（.doc），系统无法直接读取。请在 Word 中选择“另存为”，保存为 Word 文档（.docx）后重新上传。",
+        "doc",
+    )
+    suffix = name.lower().rsplit(".", 1)[-1]
+    if "EncryptionInfo".encode("utf-16-le") in data:
+        return encrypted
+    if "WordDocument".encode("utf-16-le") in data:
+        return old_doc
+    if suffix == "docx":
+        return encrypted
+    if suffix == "doc":
+        return old_doc
+    return DraftFileError(
+        f"这是旧版 Office 二进制文件，系统无法读取。请另存为 .docx 后重新上传。{ACCEPTED_FORMATS}",
+        "doc",
+    )
+
+
+# --- text -----------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """Decode text bytes: BOM first, then strict UTF-8, then GB18030 (a superset of GBK).
+
+    GB18030 decodes almost any byte string, so its result must also look like text.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+            return _checked_text(text)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return _checked_text(text)
+    raise DraftFileError(
+        f"无法识别文件的文字编码。请将文件另存为 UTF-8 编码的文本后重新上传。{ACCEPTED_FORMATS}",
+        "encoding",
+    )
+
+
+def _looks_like_text(text: str) -> bool:
+    """Few control or private-use characters: not binary data mis-decoded.
+
+    A stray control character (a vertical tab pasted from Word) is tolerated; binary
+    data decoded as GB18030 is full of them.
+    """
+    limit = max(3, len(text) // 100)
+    # islice stops the scan as soon as the limit is passed.
+    return len(list(islice(_ODD_CHARS_RE.finditer(text), limit + 1))) <= limit
+
+
+def _checked_text(text: str) -> str:
+    if not _looks_like_text(text):
+        raise DraftFileError(f"文件不是可识别的文本文件。{ACCEPTED_FORMATS}", "encoding")
+    if not normalize_chars(text).strip():
+        raise DraftFileError("文件为空，请选择包含法规草案全文的文件。", "empty")
+    return text
+
+
+# --- .docx: safety checks -------------------------------------------------------------
+
+
+def _corrupt() -> DraftFileError:
+    return DraftFileError(
+        "文件已损坏，或不是有效的 Word 文档（.docx），无法打开。请在 Word 中打开并另存为 .docx 后重新上传。",
+        "corrupt",
+    )
+
+
+def _zip_bomb() -> DraftFileError:
+    return DraftFileError(
+        "Word 文件解压后的体积异常（疑似“压缩炸弹”），已拒绝处理。请检查文件后重新上传。",
+        "zip_bomb",
+    )
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse corrupt archives, zips that are not Word documents and zip bombs.
+
+    Declared sizes are checked before anything is decompressed; then every member is
+    inflated once with a running cap, because declared sizes can lie and because this
+    also surfaces CRC errors before python-docx gets the file.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _corrupt() from exc
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS or (sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES):
+            raise _zip_bomb()
+        for info in infos:
+            ratio_limit = MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+            if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > ratio_limit:
+                raise _zip_bomb()
+        names = {info.filename for info in infos}
+        if "word/document.xml" not in names:
+            kind = next((k for member, k in _OTHER_ZIP_FORMATS if member in names), "压缩文件")
+            raise DraftFileError(f"该文件是{kind}，不是 Word 文档（.docx）。{ACCEPTED_FORMATS}", "not_word")
+        _inflate_all(archive)
+
+
+def _inflate_all(archive: zipfile.ZipFile) -> None:
+    total = 0
+    try:
+        for info in archive.infolist():
+            with archive.open(info) as member:
+                while chunk := member.read(64 * 1024):
+                    total += len(chunk)
+                    if total > MAX_UNCOMPRESSED_BYTES:
+                        raise _zip_bomb()
+    # RuntimeError: a password-protected member; NotImplementedError: unknown compression.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        raise _corrupt() from exc
+
+
+# --- .docx: numbering -----------------------------------------------------------------
+
+
+_ROMAN = (
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+    (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+)  # fmt: skip
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, letters in _ROMAN:
+        count, n = divmod(n, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def _letters(n: int) -> str:
+    """Word's letter numbering: a..z, then aa..zz, aaa..."""
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _chinese(n: int, zero: str = "零") -> str:
+    return to_chinese(n).replace("零", zero) if 1 <= n <= MAX_NUMBER else str(n)
+
+
+_FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+_IDEOGRAPH_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+# numFmt values that appear in Chinese legal documents, rendered the way Word does.
+_NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate(_FULLWIDTH_DIGITS),
+    "decimalFullWidth2": lambda n: str(n).translate(_FULLWIDTH_DIGITS),
+    "chineseCounting": lambda n: _chinese(n, "〇"),
+    "japaneseCounting": lambda n: _chinese(n, "〇"),
+    "chineseCountingThousand": _chinese,
+    "ideographDigital": lambda n: str(n).translate(_IDEOGRAPH_DIGITS),
+    "lowerLetter": _letters,
+    "upperLetter": lambda n: _letters(n).upper(),
+    "lowerRoman": _roman,
+    "upperRoman": lambda n: _roman(n).upper(),
+    "none": lambda n: "",
+}
+_LEVEL_PLACEHOLDER_RE = re.compile(r"%([1-9])")
+_SUFFIXES = {"tab": " ", "space": " ", "nothing": ""}
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = ""
+    suffix: str = " "
+    # w:lvlRestart: restart after a level < this (1-based) is used; 0 = never; None = any.
+    restart: int | None = None
+
+
+def _attr(element: etree._Element | None, path: str) -> str | None:
+    """The w:val of the child at ``path`` (e.g. ``w:numFmt``), if any."""
+    if element is None:
+        return None
+    found = element.find(path, namespaces=_NS)
+    return None if found is None else found.get(qn("w:val"))
+
+
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _read_level(lvl: etree._Element) -> _Level:
+    return _Level(
+        start=_int(_attr(lvl, "w:start"), 1),
+        fmt=_attr(lvl, "w:numFmt") or "decimal",
+        text=_attr(lvl, "w:lvlText") or "",
+        suffix=_SUFFIXES.get(_attr(lvl, "w:suff") or "tab", " "),
+        restart=None if (restart := _attr(lvl, "w:lvlRestart")) is None else _int(restart, 0),
+    )
+
+
+class _Numbering:
+    """Renders Word automatic numbering (w:numPr) as the text Word would display.
+
+    One counter per (numId, ilvl); numbering a level resets the deeper levels, so that
+    第%1条 / （%2） style lists restart their items in each article, unless a deeper level
+    says otherwise with w:lvlRestart (第%1章 / 第%2条 lists number articles continuously).
+    """
+
+    def __init__(self, numbering: etree._Element | None) -> None:
+        self.levels: dict[str, dict[int, _Level]] = {}
+        self.counters: dict[str, list[int | None]] = {}
+        if numbering is None:
+            return
+        abstract: dict[str, dict[int, _Level]] = {}
+        for element in numbering.iterfind("w:abstractNum", _NS):
+            abstract[element.get(qn("w:abstractNumId"), "")] = {
+                _int(lvl.get(qn("w:ilvl")), 0): _read_level(lvl) for lvl in element.iterfind("w:lvl", _NS)
+            }
+        for num in numbering.iterfind("w:num", _NS):
+            levels = dict(abstract.get(_attr(num, "w:abstractNumId") or "", {}))
+            for override in num.iterfind("w:lvlOverride", _NS):
+                ilvl = _int(override.get(qn("w:ilvl")), 0)
+                lvl = override.find("w:lvl", _NS)
+                if lvl is not None:
+                    levels[ilvl] = _read_level(lvl)
+                start = _attr(override, "w:startOverride")
+                if start is not None and ilvl in levels:
+                    base = levels[ilvl]
+                    levels[ilvl] = replace(base, start=_int(start, 1))
+            self.levels[num.get(qn("w:numId"), "")] = levels
+
+    def render(self, num_id: str, ilvl: int) -> str:
+        """Advance the counter of (num_id, ilvl) and return the prefix, e.g. ``第三条 ``."""
+        levels = self.levels.get(num_id)
+        if not levels or ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, [None] * 10)
+        current = counters[ilvl]
+        counters[ilvl] = levels[ilvl].start if current is None else current + 1
+        for deeper in range(ilvl + 1, len(counters)):
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart is None or ilvl < restart:
+                counters[deeper] = None
+
+        def value(match: re.Match[str]) -> str:
+            index = int(match[1]) - 1
+            level = levels.get(index, _Level())
+            count = counters[index] if counters[index] is not None else level.start
+            return _NUMBER_FORMATS.get(level.fmt, str)(count)
+
+        level = levels[ilvl]
+        if level.fmt == "bullet":
+            return ""  # bullet glyphs (often private-use Symbol characters) are not text
+        prefix = _LEVEL_PLACEHOLDER_RE.sub(value, level.text)
+        return prefix + level.suffix if prefix else ""
+
+
+# --- .docx: text ----------------------------------------------------------------------
+
+
+@dataclass
+class _Style:
+    name: str
+    based_on: str | None
+    num_id: str | None
+    ilvl: str | None
+    outline: str | None
+
+
+def _read_styles(styles: etree._Element) -> dict[str, _Style]:
+    result: dict[str, _Style] = {}
+    for style in styles.iterfind("w:style", _NS):
+        ppr = style.find("w:pPr", _NS)
+        result[style.get(qn("w:styleId"), "")] = _Style(
+            name=(_attr(style, "w:name") or "").lower(),
+            based_on=_attr(style, "w:basedOn"),
+            num_id=_attr(ppr, "w:numPr/w:numId"),
+            ilvl=_attr(ppr, "w:numPr/w:ilvl"),
+            outline=_attr(ppr, "w:outlineLvl"),
+        )
+    return result
+
+
+_RUN_XPATH = etree.XPath(
+    ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent or ancestor::mc:Fallback)]",
+    namespaces={**_NS, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"},
+)
+_RUN_TEXT = {qn("w:t"): None, qn("w:tab"): " ", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+
+
+class _DocxReader:
+    """Walks the document body in order: paragraphs, tables, content controls."""
+
+    def __init__(self, document: WordDocument) -> None:
+        try:
+            numbering = document.part.part_related_by(RT.NUMBERING).element
+        except KeyError:
+            numbering = None
+        self.numbering = _Numbering(numbering)
+        self.styles = _read_styles(document.styles.element)
+        self.body = document.element.body
+        self.count = 0
+
+    def lines(self) -> Iterator[SourceLine]:
+        yield from self._blocks(self.body)
+
+    def _blocks(self, container: etree._Element) -> Iterator[SourceLine]:
+        for child in container:
+            if child.tag == qn("w:p"):
+                self.count += 1
+                text = self._paragraph_text(child)
+                heading = self._is_heading(child)
+                for piece in text.split("\n"):
+                    if piece.strip():
+                        yield SourceLine(piece.strip(), self.count, heading)
+            elif child.tag == qn("w:tbl"):
+                yield from self._table(child)
+            elif child.tag == qn("w:sdt"):
+                content = child.find("w:sdtContent", _NS)
+                if content is not None:
+                    yield from self._blocks(content)
+
+    def _table(self, table: etree._Element) -> Iterator[SourceLine]:
+        """Each row becomes one ``a | b`` line; it is kept as part of the current article."""
+        for row in table.iterfind("w:tr", _NS):
+            self.count += 1
+            cells = [" ".join(line.text for line in self._blocks(cell)) for cell in row.iterfind("w:tc", _NS)]
+            text = join_cells(cells)
+            if text:
+                yield SourceLine(text, self.count, table=True)
+
+    def _paragraph_text(self, paragraph: etree._Element) -> str:
+        parts = [self._number_prefix(paragraph)]
+        for run in _RUN_XPATH(paragraph):
+            for element in run:
+                if element.tag in _RUN_TEXT:
+                    parts.append(_RUN_TEXT[element.tag] or element.text or "")
+                elif element.tag == qn("w:br") and element.get(qn("w:type")) in (
+                    None,
+                    "textWrapping",
+                ):
+                    parts.append("\n")
+        return normalize_chars("".join(parts))
+
+    def _style_chain(self, style_id: str | None) -> Iterator[_Style]:
+        seen: set[str] = set()
+        while style_id and style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            style = self.styles[style_id]
+            yield style
+            style_id = style.based_on
+
+    def _number_prefix(self, paragraph: etree._Element) -> str:
+        ppr = paragraph.find("w:pPr", _NS)
+        num_id, ilvl = _attr(ppr, "w:numPr/w:numId"), _attr(ppr, "w:numPr/w:ilvl")
+        for style in self._style_chain(_attr(ppr, "w:pStyle")):
+            num_id = num_id or style.num_id
+            ilvl = ilvl or style.ilvl
+        if not num_id or num_id == "0":  # numId 0 explicitly removes numbering
+            return ""
+        return self.numbering.render(num_id, _int(ilvl, 0))
+
+    def _is_heading(self, paragraph: etree._Element) -> bool:
+        ppr = paragraph.find("w:pPr", _NS)
+        if _attr(ppr, "w:outlineLvl") not in (None, "9"):
+            return True
+        return any(
+            style.name == "title" or style.name.startswith(("heading", "标题")) or style.outline not in (None, "9")
+            for style in self._style_chain(_attr(ppr, "w:pStyle"))
+        )
+
+
+def docx_lines(data: bytes) -> list[SourceLine]:
+    """The text lines of a .docx (numbering rendered, tables as rows), after safety checks.
+
+    ``SourceLine.line`` is the number of the paragraph (or table row) in the body.
+    """
+    _check_zip(data)
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as exc:  # anything python-docx/lxml raise means an unreadable file
+        raise _corrupt() from exc
+    return list(_DocxReader(document).lines())
+
+
+# --- writing .docx --------------------------------------------------------------------
+
+
+def write_docx(result: ParseResult) -> bytes:
+    """A simple .docx of a parsed text: title, preamble, headings, articles, items.
+
+    Reading it back with read_draft_file gives the same tree (round trip), which lets
+    staff download a clean Word version of an imported draft.
+    """
+    document = Document()
+    if result.title:
+        document.add_paragraph(result.title, style="Title")
+    for line in result.preamble.splitlines():
+        document.add_paragraph(line)
+    for node in result.nodes:
+        _write_node(document, node)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_node(document: WordDocument, node: Node) -> None:
+    if node.kind in HEADING_LEVELS:
+        heading = f"{node.label}　{node.title}" if node.title else node.label
+        document.add_heading(heading, level=HEADING_LEVELS[node.kind] + 1)
+        for line in node.text.splitlines():
+            document.add_paragraph(line)
+        for child in node.children:
+            _write_node(document, child)
+        return
+    if node.kind == "article":
+        label = node.label + (f"（{node.title}）" if node.title else "")
+        paragraphs = node.children or [Node("paragraph", 1, "第一款")]
+        first, *rest = paragraphs
+        _write_text(document, f"{label}　{first.text}" if first.text else label)
+        for child in first.children:
+            _write_node(document, child)
+        for paragraph in rest:
+            _write_node(document, paragraph)
+        return
+    prefix = node.label if node.kind in ("item", "subitem") else ""
+    _write_text(document, prefix + node.text)
+    for child in node.children:
+        _write_node(document, child)
+
+
+def _write_text(document: WordDocument, text: str) -> None:
+    """First line as a paragraph; further lines are table rows appended to it."""
+    first, *rows = text.split("\n")
+    document.add_paragraph(first)
+    if not rows:
+        return
+    cells = [row.split(" | ") for row in rows]
+    table = document.add_table(rows=len(cells), cols=max(map(len, cells)))
+    for row, values in zip(table.rows, cells, strict=False):
+        for cell, value in zip(row.cells, values, strict=False):
+            cell.text = value
