@@ -22,6 +22,13 @@ class DraftIndexPage(Page):
     class Meta:
         verbose_name = _("法规草案列表")
 
+    def get_context(self, request, *args, **kwargs):
+        from drafts.selectors import draft_list_published
+
+        context = super().get_context(request, *args, **kwargs)
+        context["drafts"] = draft_list_published().child_of(self)
+        return context
+
 
 class DraftStage(models.TextChoices):
     SOLICITATION = "solicitation", _("征求意见稿")
@@ -99,6 +106,15 @@ class DraftPage(Page):
 
     def get_status_display(self) -> str:
         return DraftStatus(self.status()).label
+
+    def get_context(self, request, *args, **kwargs):
+        from drafts.selectors import provision_tree
+
+        context = super().get_context(request, *args, **kwargs)
+        version = self.current_version
+        context["version"] = version
+        context["tree"] = provision_tree(version=version) if version else []
+        return context
 
 
 class DraftVersion(models.Model):

@@ -1,0 +1,50 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/legislation
+PYTEST_ARGS ?=
+
+.PHONY: run test test-pg lint bench venv demo messages clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+## Set everything up on SQLite and start the web server and the task cluster (Ctrl-C stops both).
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	bin/run
+
+## Run the whole test suite on SQLite (DATABASE_URL=postgres://… make test for PostgreSQL).
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The same suite on PostgreSQL with the Redis task broker.
+test-pg: venv
+	DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:6379/0 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Every benchmark on PostgreSQL; prints one table and writes bench/results.json.
+bench: venv
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m bench $(BENCH_ARGS)
+
+## Recompile translations after editing cms/locale/*/LC_MESSAGES/django.po (needs gettext).
+messages: venv
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles media bench/results.json

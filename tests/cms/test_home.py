@@ -1,0 +1,84 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from drafts.parser import parse_text
+from drafts.services import draft_create
+from tests.factories import ContactPointFactory
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "示例条例\n\n第一条 为了示例，制定本条例。\n\n第二条 本条例自公布之日起施行。\n"
+
+
+def make_draft(index, title, opens, closes):
+    return draft_create(
+        index=index, result=parse_text(TEXT), title=title, opens_at=opens, closes_at=closes, publish=True
+    )
+
+
+def test_home_lists_open_and_closed_drafts_and_counts_contact_points(client, draft_index):
+    now = timezone.now()
+    make_draft(draft_index, "正在征求意见的条例", now - timedelta(days=1), now + timedelta(days=10))
+    make_draft(draft_index, "已经结束的条例", now - timedelta(days=40), now - timedelta(days=10))
+    make_draft(draft_index, "尚未开始的条例", now + timedelta(days=5), now + timedelta(days=30))
+    ContactPointFactory.create_batch(3)
+    ContactPointFactory(is_active=False)
+    response = client.get("/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Language"] == "zh-hans"
+    open_section = body.split('id="open-drafts"')[1].split("</section>")[0]
+    closed_section = body.split('id="closed-drafts"')[1].split("</section>")[0]
+    assert "正在征求意见的条例" in open_section and "已经结束的条例" not in open_section
+    assert "已经结束的条例" in closed_section
+    assert "尚未开始的条例" not in body
+    assert "<strong>3</strong>" in body
+    assert 'action="/search/"' in body
+
+
+def test_home_is_chinese_by_default_even_for_an_english_browser(client, home_page):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "正在征求意见" in response.content.decode()
+
+
+def test_language_switch_to_english_and_back(client, home_page):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    english = client.get("/")
+    assert english["Content-Language"] == "en"
+    body = english.content.decode()
+    assert "Open for comment" in body and 'lang="en"' in body
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert client.get("/")["Content-Language"] == "zh-hans"
+
+
+def test_pages_use_no_external_assets(client, home_page):
+    body = client.get("/").content.decode()
+    for attribute in ('src="http', 'src="//', 'href="http', 'href="//'):
+        assert attribute not in body
+
+
+def test_static_assets_are_served_by_the_project(client):
+    response = client.get("/static/cms/css/site.css")
+    assert response.status_code == 200
+
+
+def test_demo_data_loads_once_and_prints_accounts(capsys):
+    from contact_points.models import ContactPoint
+    from drafts.models import DraftPage
+
+    call_command("load_demo")
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert out.count("coordinator") == 2 and "Demo-2026!" in out
+    drafts = DraftPage.objects.live()
+    assert drafts.count() == 2
+    now = timezone.now()
+    assert sum(d.is_open(now) for d in drafts) == 1
+    assert ContactPoint.objects.count() == 7
+    open_draft = next(d for d in drafts if d.is_open(now))
+    assert open_draft.current_version.provisions.filter(kind="article").count() > 50
