@@ -35,3 +35,18 @@ def draft_index(home_page):
     home_page.add_child(instance=index)
     index.save_revision().publish()
     return index
+
+
+# Serialized rollback (the browser tests' way of getting back the rows that migrations create)
+# looks for the serialized contents on the connection object. Playwright's sync API runs its
+# event loop in this thread, and around it Django hands out other connection objects, ones that
+# never saw the serialization; so the contents go on the connection class, where all of them see it.
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+    return django_db_setup

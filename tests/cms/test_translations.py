@@ -19,6 +19,8 @@ def po_entries(path: Path) -> list[dict[str, str]]:
             if current:
                 entries.append(current)
             current, key = {}, None
+        elif line.startswith("#,"):
+            current["flags"] = line[2:]
         elif line.startswith("#"):
             continue
         elif line.startswith('"'):
@@ -30,8 +32,11 @@ def po_entries(path: Path) -> list[dict[str, str]]:
 
 
 def test_every_message_is_translated_to_english():
-    untranslated = [e["msgid"] for e in po_entries(PO) if not any(v for k, v in e.items() if k.startswith("msgstr"))]
+    entries = po_entries(PO)
+    untranslated = [e["msgid"] for e in entries if not any(v for k, v in e.items() if k.startswith("msgstr"))]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e.get("flags", "")]
     assert untranslated == []
+    assert fuzzy == []
 
 
 def test_compiled_catalogue_matches_the_po_file():
