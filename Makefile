@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/legislation
+# The benchmarks drop and rebuild their own database, never the one above.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/legislation_bench
 PYTEST_ARGS ?=
 
 .PHONY: run test test-pg lint bench venv demo messages clean
@@ -37,9 +39,10 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-## Every benchmark on PostgreSQL; prints one table and writes bench/results.json.
+## Every benchmark on PostgreSQL (BENCH_ARGS="drafts --scale 100000" to choose); prints one table
+## of figures and writes bench/results.json.
 bench: venv
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m bench $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
 
 ## Recompile translations after editing cms/locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: venv
