@@ -37,6 +37,18 @@ def draft_index(home_page):
     return index
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test puts back the rows that migrations create when it is done.
+
+    A transactional test ends by emptying the tables; without serialized rollback, post_migrate
+    then re-creates content types and permissions under new keys, which later tests trip over.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
+
+
 # Serialized rollback (the browser tests' way of getting back the rows that migrations create)
 # looks for the serialized contents on the connection object. Playwright's sync API runs its
 # event loop in this thread, and around it Django hands out other connection objects, ones that

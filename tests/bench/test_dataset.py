@@ -25,7 +25,7 @@ def test_the_generated_draft_has_the_civil_codes_shape():
     assert numbers == list(range(1, ARTICLES + 1))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_generated_opinions_are_skewed_threaded_and_counted():
     n = 3000
     dataset = generate(n, log=lambda message: None)
