@@ -1,12 +1,16 @@
 """Draft regulations as Wagtail pages, their versions, and the provision tree of each version."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 
@@ -23,10 +27,15 @@ class DraftIndexPage(Page):
         verbose_name = _("法规草案列表")
 
     def get_context(self, request, *args, **kwargs):
+        from drafts.forms import DraftFilterForm
         from drafts.selectors import draft_list_published
 
         context = super().get_context(request, *args, **kwargs)
-        context["drafts"] = draft_list_published().child_of(self)
+        drafts = draft_list_published().child_of(self)
+        years = sorted({d.year for d in drafts.exclude(opens_at=None).values_list("opens_at", flat=True)}, reverse=True)
+        form = DraftFilterForm(request.GET or None, years=years)
+        context["filter_form"] = form
+        context["drafts"] = form.filter(drafts) if request.GET else drafts
         return context
 
 
@@ -44,7 +53,7 @@ class DraftStatus(models.TextChoices):
     CLOSED = "closed", _("征求意见已结束")
 
 
-class DraftPage(Page):
+class DraftPage(RoutablePageMixin, Page):
     """A draft regulation open (or once open) for public comment."""
 
     drafting_body = models.CharField(_("起草单位"), max_length=200, blank=True)
@@ -83,6 +92,7 @@ class DraftPage(Page):
             heading=_("征求意见期"),
         ),
         MultiFieldPanel([FieldPanel("explanation"), FieldPanel("explanation_document")], heading=_("起草说明")),
+        InlinePanel("attachments", heading=_("附件"), label=_("附件")),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("drafting_body")]
 
@@ -107,14 +117,55 @@ class DraftPage(Page):
     def get_status_display(self) -> str:
         return DraftStatus(self.status()).label
 
-    def get_context(self, request, *args, **kwargs):
-        from drafts.selectors import provision_tree
+    # Public views live in drafts/views.py; these routes only hand over to them.
+    @path("")
+    def text_view(self, request):
+        from drafts import views
 
-        context = super().get_context(request, *args, **kwargs)
-        version = self.current_version
-        context["version"] = version
-        context["tree"] = provision_tree(version=version) if version else []
-        return context
+        return views.draft_text(request, self)
+
+    @path("articles/<int:number>/")
+    def article_view(self, request, number):
+        from drafts import views
+
+        return views.draft_article(request, self, number)
+
+    @path("print/")
+    def print_view(self, request):
+        from drafts import views
+
+        return views.draft_print(request, self)
+
+    @path("word/")
+    def word_view(self, request):
+        from drafts import views
+
+        return views.draft_word(request, self)
+
+    @path("diff/")
+    def diff_view(self, request):
+        from drafts import views
+
+        return views.draft_diff(request, self)
+
+
+class DraftAttachment(Orderable):
+    """A file published with a draft: the explanatory statement, background material, a comparison table."""
+
+    page = ParentalKey(DraftPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("文件"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("名称"), max_length=200, blank=True, help_text=_("留空则使用文件标题。"))
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.title or self.document.title
 
 
 class DraftVersion(models.Model):
@@ -125,7 +176,11 @@ class DraftVersion(models.Model):
     stage = models.CharField(_("审议阶段"), max_length=20, choices=DraftStage.choices, default=DraftStage.SOLICITATION)
     title = models.CharField(_("标题"), max_length=255)
     preamble = models.TextField(_("题注"), blank=True)
+    source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
+    source_text = models.TextField(_("导入文本"), blank=True, help_text=_("导入时确认的全文，便于核对和重新导入。"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    # Touched whenever the version's text or notes change: the rendered text is cached under it.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -167,6 +222,11 @@ class Provision(models.Model):
     text = models.TextField(_("正文"), blank=True)
     position = models.PositiveIntegerField(_("顺序"))
     depth = models.PositiveSmallIntegerField(default=0)
+    # An article's identity across versions: a revised text's article matched to this one shares it.
+    lineage = models.UUIDField(_("条文标识"), default=uuid.uuid4, editable=False, db_index=True)
+    # Lineages of the other articles this one was split from or merged with, when the match found any.
+    derived_from = models.JSONField(_("拆分或合并来源"), default=list, blank=True)
+    note = models.TextField(_("释义"), blank=True, help_text=_("用通俗的话解释本条（民言民语），显示在条文下方。"))
     # Kept up to date by the comment services, so no page counts opinions per request.
     opinion_count = models.PositiveIntegerField(_("意见数"), default=0)
 
@@ -179,3 +239,7 @@ class Provision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.title}".strip()
+
+    @property
+    def anchor(self) -> str:
+        return f"article-{self.number}" if self.kind == ProvisionKind.ARTICLE else f"{self.kind}-{self.position}"
