@@ -1,0 +1,113 @@
+"""The article-level difference between two versions of a draft.
+
+Articles are paired by their lineage (the identity the importer gave them when it matched a revised
+text to the one before), so any two versions compare, not only neighbours. Inside a changed article
+the difference is shown character by character: Chinese has no spaces to split words on.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
+
+from drafts.diffing import char_diff, diff_html
+from drafts.models import DraftVersion
+from drafts.rendering import Row, articles, version_rows
+
+
+@dataclass
+class DiffRow:
+    status: str  # "added" | "deleted" | "changed" | "moved" | "renumbered" | "same"
+    old: Row | None
+    new: Row | None
+    changed: bool = False
+    moved: bool = False
+    renumbered: bool = False
+    html: SafeString | None = None
+    # Where an article came from or went when the importer saw a split or a merge.
+    related: list[Row] | None = None
+
+    @property
+    def opinions(self) -> int:
+        """Opinions the article drew in the older version."""
+        return self.old.opinion_count if self.old else 0
+
+    @property
+    def label(self) -> str:
+        return (self.new or self.old).label
+
+
+def _normal(text: str) -> str:
+    return "".join(text.split())
+
+
+def _stable(indices: list[int]) -> set[int]:
+    """Positions (into `indices`) that form a longest increasing subsequence: the articles that did not move."""
+    tails: list[int] = []  # tails[k] = index into `indices` of the smallest tail of an increasing run of length k+1
+    tail_values: list[int] = []
+    previous: list[int] = [-1] * len(indices)
+    for i, value in enumerate(indices):
+        k = bisect.bisect_left(tail_values, value)
+        if k:
+            previous[i] = tails[k - 1]
+        if k == len(tails):
+            tails.append(i)
+            tail_values.append(value)
+        else:
+            tails[k] = i
+            tail_values[k] = value
+    keep: set[int] = set()
+    i = tails[-1] if tails else -1
+    while i != -1:
+        keep.add(i)
+        i = previous[i]
+    return keep
+
+
+def version_diff(old_version: DraftVersion, new_version: DraftVersion) -> list[DiffRow]:
+    """Every article of both versions, in the newer version's order, deleted ones where they stood."""
+    old = articles(version_rows(old_version, identity=True))
+    new = articles(version_rows(new_version, identity=True))
+    old_index = {str(row.lineage): i for i, row in enumerate(old)}
+    new_lineages = {str(row.lineage) for row in new}
+    # Older articles that a newer one absorbed (a merge), by the older one's lineage.
+    merged_into: dict[str, list[Row]] = {}
+    for row in new:
+        for lineage in row.derived_from:
+            merged_into.setdefault(str(lineage), []).append(row)
+    pairs = [(old_index.get(str(row.lineage)), row) for row in new]
+    matched = [i for i, _row in pairs if i is not None]
+    stable_positions = _stable(matched)
+    stable_old = {matched[k] for k in stable_positions}
+
+    rows: list[DiffRow] = []
+    emitted_old: set[int] = set()
+    next_old = 0  # deleted old articles before this index are emitted in place
+
+    def flush_deleted(up_to: int) -> None:
+        nonlocal next_old
+        while next_old < up_to:
+            lineage = str(old[next_old].lineage)
+            if lineage not in new_lineages and next_old not in emitted_old:
+                rows.append(DiffRow("deleted", old[next_old], None, related=merged_into.get(lineage)))
+                emitted_old.add(next_old)
+            next_old += 1
+
+    for i, row in pairs:
+        if i is None:
+            related = [old[old_index[str(x)]] for x in row.derived_from if str(x) in old_index]
+            rows.append(DiffRow("added", None, row, related=related or None))
+            continue
+        if i in stable_old:
+            flush_deleted(i)
+        before = old[i]
+        changed = _normal(before.text) != _normal(row.text) or before.title != row.title
+        moved = i not in stable_old
+        renumbered = before.number != row.number
+        status = "changed" if changed else "moved" if moved else "renumbered" if renumbered else "same"
+        html = mark_safe(diff_html(char_diff(before.text, row.text))) if changed else None  # noqa: S308 - diff_html escapes
+        rows.append(DiffRow(status, before, row, changed, moved, renumbered, html))
+    flush_deleted(len(old))
+    return rows

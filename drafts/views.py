@@ -1,0 +1,232 @@
+"""Public views of a draft: its text, one article, a print view, the Word file and the diff of versions.
+
+They are reached through DraftPage's routes, so Wagtail has already checked that the page is live
+and public (or that a staff member is previewing it).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from drafts.diff import version_diff
+from drafts.models import DraftPage, DraftVersion, Provision
+from drafts.rendering import (
+    COLUMNS,
+    HEADING_KINDS,
+    Row,
+    fill_counts,
+    render_article,
+    render_text,
+    render_toc,
+    rows_to_nodes,
+    version_rows,
+)
+from drafts.word import WordDraft, draft_docx
+
+TEXT_CACHE_SECONDS = 24 * 3600
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _number(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise Http404(_("没有这个版本。")) from None
+    return number
+
+
+def _version(request, draft: DraftPage, versions: list[DraftVersion]) -> DraftVersion | None:
+    """The version asked for with ?version=N, or the current one."""
+    number = _number(request.GET.get("version"))
+    if number is None:
+        return next((v for v in versions if v.pk == draft.current_version_id), versions[-1] if versions else None)
+    for version in versions:
+        if version.number == number:
+            return version
+    raise Http404(_("没有这个版本。"))
+
+
+def _article_url_maker(draft: DraftPage, request, version: DraftVersion | None):
+    base = draft.get_url(request) or ""
+    query = "" if version is None or version.pk == draft.current_version_id else f"?version={version.number}"
+    return lambda number: f"{base}articles/{number}/{query}"
+
+
+def _cached_text(draft: DraftPage, version: DraftVersion, article_url) -> dict:
+    """The rendered text and table of contents of a version, cached until its text or notes change."""
+    key = f"drafts:text:{version.pk}:{version.updated_at.timestamp()}:{get_language()}:{article_url(0)}"
+    cached = cache.get(key)
+    if cached is None:
+        rows = version_rows(version)
+        cached = {
+            "text": str(render_text(rows, article_url, count_placeholders=True)),
+            "toc": str(render_toc(rows)),
+            "articles": sum(1 for row in rows if row.kind == "article"),
+        }
+        cache.set(key, cached, TEXT_CACHE_SECONDS)
+    return cached
+
+
+def draft_text(request, draft: DraftPage):
+    versions = list(draft.versions.order_by("number"))
+    version = _version(request, draft, versions)
+    article_url = _article_url_maker(draft, request, version)
+    cached = {"text": "", "toc": "", "articles": 0}
+    counts: dict[int, int] = {}
+    if version is not None:
+        cached = _cached_text(draft, version, article_url)
+        counts = dict(
+            Provision.objects.filter(version=version, kind="article", opinion_count__gt=0).values_list(
+                "id", "opinion_count"
+            )
+        )
+    return draft.render(
+        request,
+        template="drafts/draft_page.html",
+        context_overrides={
+            "version": version,
+            "versions": versions,
+            "is_current": version is not None and version.pk == draft.current_version_id,
+            "article_count": cached["articles"],
+            "toc_html": mark_safe(cached["toc"]),  # noqa: S308 - rendered (and escaped) by render_toc
+            "text_html": fill_counts(cached["text"], counts, article_url),
+            "attachments": list(draft.attachments.select_related("document")),
+        },
+    )
+
+
+def draft_print(request, draft: DraftPage):
+    versions = list(draft.versions.order_by("number"))
+    version = _version(request, draft, versions)
+    if version is None:
+        raise Http404(_("这部草案还没有正文。"))
+    rows = version_rows(version)
+    return draft.render(
+        request,
+        template="drafts/draft_print.html",
+        context_overrides={
+            "version": version,
+            "text_html": render_text(rows, _article_url_maker(draft, request, version)),
+        },
+    )
+
+
+def _article_rows(version: DraftVersion, number: int) -> tuple[Row, list[Row]]:
+    """The article with its paragraphs and items, and the headings above it."""
+    article = (
+        Provision.objects.filter(version=version, kind="article", number=number)
+        .only("position", "parent_id")
+        .order_by("position")
+        .first()
+    )
+    if article is None:
+        raise Http404(_("没有这一条。"))
+    end = (
+        Provision.objects.filter(version=version, position__gt=article.position, kind__in=["article", *HEADING_KINDS])
+        .order_by("position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    span = Provision.objects.filter(version=version, position__gte=article.position)
+    if end is not None:
+        span = span.filter(position__lt=end)
+    rows = [Row(*values) for values in span.order_by("position").values_list(*COLUMNS)]
+    by_id = {row.id: row for row in rows}
+    for row in rows[1:]:
+        if row.parent_id in by_id:
+            by_id[row.parent_id].children.append(row)
+    # The headings above: walk up the parent links (at most 编 > 分编 > 章 > 节).
+    trail: list[Row] = []
+    parent_id = article.parent_id
+    while parent_id is not None:
+        values = Provision.objects.filter(pk=parent_id).values_list(*COLUMNS).first()
+        if values is None:
+            break
+        trail.insert(0, Row(*values))
+        parent_id = trail[0].parent_id
+    return rows[0], trail
+
+
+def draft_article(request, draft: DraftPage, number: int):
+    versions = list(draft.versions.order_by("number"))
+    version = _version(request, draft, versions)
+    if version is None:
+        raise Http404(_("这部草案还没有正文。"))
+    article, trail = _article_rows(version, number)
+    neighbours = dict(
+        Provision.objects.filter(version=version, kind="article", number__in=[number - 1, number + 1]).values_list(
+            "number", "label"
+        )
+    )
+    article_url = _article_url_maker(draft, request, version)
+    return draft.render(
+        request,
+        template="drafts/article_page.html",
+        context_overrides={
+            "version": version,
+            "article": article,
+            "trail": trail,
+            # render_article escapes every piece of text it writes.
+            "article_html": mark_safe(render_article(article, article_url(number), link_label=False)),  # noqa: S308
+            "previous": (article_url(number - 1), neighbours[number - 1]) if number - 1 in neighbours else None,
+            "next": (article_url(number + 1), neighbours[number + 1]) if number + 1 in neighbours else None,
+            "text_url": f"{draft.get_url(request)}#{article.anchor}",
+        },
+    )
+
+
+def draft_word(request, draft: DraftPage):
+    versions = list(draft.versions.order_by("number"))
+    version = _version(request, draft, versions)
+    if version is None:
+        raise Http404(_("这部草案还没有正文。"))
+    document = WordDraft(
+        title=version.title or draft.title,
+        stage_label=version.get_stage_display(),
+        drafting_body=draft.drafting_body,
+        preamble=version.preamble,
+        nodes=rows_to_nodes(version_rows(version)),
+    )
+    filename = f"{draft.title}（{version.get_stage_display()}）.docx"
+    response = HttpResponse(draft_docx(document), content_type=DOCX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"draft-{draft.pk}.docx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def draft_diff(request, draft: DraftPage):
+    versions = list(draft.versions.order_by("number"))
+    if len(versions) < 2:
+        return draft.render(
+            request, template="drafts/diff_page.html", context_overrides={"versions": versions, "rows": None}
+        )
+    by_number = {v.number: v for v in versions}
+    old_number = _number(request.GET.get("from")) or versions[-2].number
+    new_number = _number(request.GET.get("to")) or versions[-1].number
+    if old_number not in by_number or new_number not in by_number:
+        raise Http404(_("没有这个版本。"))
+    old, new = by_number[old_number], by_number[new_number]
+    rows = version_diff(old, new)
+    counts = {status: sum(1 for row in rows if row.status == status) for status in ("added", "deleted", "changed")}
+    counts["moved"] = sum(1 for row in rows if row.moved)
+    return draft.render(
+        request,
+        template="drafts/diff_page.html",
+        context_overrides={
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "rows": [row for row in rows if row.status != "same"],
+            "unchanged": sum(1 for row in rows if row.status == "same"),
+            "counts": counts,
+        },
+    )
