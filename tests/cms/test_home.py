@@ -82,3 +82,20 @@ def test_demo_data_loads_once_and_prints_accounts(capsys):
     assert ContactPoint.objects.count() == 7
     open_draft = next(d for d in drafts if d.is_open(now))
     assert open_draft.current_version.provisions.filter(kind="article").count() > 50
+
+
+def test_demo_draft_has_two_readings_with_a_public_diff_and_notes(client):
+    from drafts.models import DraftPage
+
+    call_command("load_demo")
+    draft = DraftPage.objects.get(slug="hangzhou-property-management")
+    assert list(draft.versions.values_list("number", flat=True)) == [1, 2]
+    assert draft.current_version.number == 2
+    response = client.get(draft.url + "diff/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    # 第五条 (personal information) arrived on revision; the proxy-voting article left.
+    assert "新增 1 条，删除 1 条" in html
+    assert "业主可以书面委托他人参加业主大会会议" in html
+    article = client.get(draft.url + "articles/5/").content.decode()
+    assert "释义" in article and "个人信息" in article
