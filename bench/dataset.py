@@ -84,6 +84,7 @@ OPINION_COLUMNS = [
     "id", "draft_id", "version_id", "article_id", "parent_id", "channel", "author_id", "proposer_name",
     "body", "is_official", "moderation_state", "moderation_reason", "disposition", "disposition_reason",
     "support_count", "reply_count", "ip_address", "created_at", "updated_at",
+    "reply_to_id", "held_words", "is_campaign", "report_count", "text_hash",
 ]  # fmt: skip
 
 
@@ -288,6 +289,7 @@ def _opinion_rows(rng, n, draft, opens, article_ids, user_ids, point_ids, first_
             state, "内容与条文无关" if state == "rejected" else "", decided,
             "已有相关规定" if decided in ("not_adopted", "partly_adopted") else "",
             min(support, 5000), 0, ip, created, created,
+            parent, "", False, 0, "",
         ), point  # fmt: skip
         if parent is None:
             top_level.setdefault(article, []).append(key)

@@ -19,16 +19,24 @@ class Role(TextChoices):
 _ADMIN_ACCESS = ["wagtailadmin.access_admin"]
 _DOCUMENTS = ["wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document"]
 _IMAGES = ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
+_MODERATION = [
+    "comments.moderate_opinion",
+    "comments.view_sensitiveword",
+    "comments.add_sensitiveword",
+    "comments.change_sensitiveword",
+    "comments.delete_sensitiveword",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STAFF: [
         *_ADMIN_ACCESS,
         *_DOCUMENTS,
         *_IMAGES,
+        *_MODERATION,
         "contact_points.view_contactpoint",
         "comments.view_department",
     ],
-    Role.MODERATOR: [*_ADMIN_ACCESS],
+    Role.MODERATOR: [*_ADMIN_ACCESS, *_MODERATION],
     Role.COORDINATOR: [],
     Role.LIAISON: [],
     Role.ADMINISTRATOR: [

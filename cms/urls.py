@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from comments import views as comments_views
 from search import views as search_views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("cms.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", search_views.search, name="search"),
+    path("opinions/", include("comments.urls")),
+    path("my/opinions/", comments_views.my_opinions, name="my_opinions"),
 ]
 
 if settings.DEBUG:

@@ -202,3 +202,8 @@ def logout_view(request):
     logout(request)
     messages.info(request, _("您已退出登录。"))
     return redirect("/")
+
+
+def csrf_failure(request, reason=""):
+    """A missing or stale CSRF token: say so in the reader's language, and how not to lose the text."""
+    return render(request, "403_csrf.html", status=403)

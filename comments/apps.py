@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("意见")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from comments import sensitive
+        from comments.models import SensitiveWord
+        from comments.views import draft_block_context, thread_context
+        from drafts.extensions import register_article_extension, register_draft_extension, register_page_script
+
+        register_article_extension(thread_context)
+        register_draft_extension(draft_block_context)
+        register_page_script("comments/js/thread.js")
+        for signal in (post_save, post_delete):
+            signal.connect(lambda **kwargs: sensitive.invalidate(), sender=SensitiveWord, weak=False)

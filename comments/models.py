@@ -31,7 +31,11 @@ class Disposition(models.TextChoices):
 
 
 class Opinion(models.Model):
-    """One opinion on a draft, on one article or on the draft as a whole, whatever its channel."""
+    """One opinion on a draft, on one article or on the draft as a whole, whatever its channel.
+
+    Threads are two levels deep: a reply's `parent` is always a top-level opinion; `reply_to` is the
+    opinion it answers (the parent itself, or another reply in the same thread).
+    """
 
     draft = models.ForeignKey(
         "drafts.DraftPage", on_delete=models.PROTECT, related_name="opinions", verbose_name=_("法规草案")
@@ -51,6 +55,9 @@ class Opinion(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("回复的意见")
     )
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("回复对象")
+    )
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,6 +76,24 @@ class Opinion(models.Model):
         _("审核状态"), max_length=12, choices=ModerationState.choices, default=ModerationState.PENDING
     )
     moderation_reason = models.TextField(_("审核说明"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    moderated_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    held_words = models.CharField(
+        _("命中的敏感词"), max_length=255, blank=True, help_text=_("含敏感词的意见一律留待人工审核。")
+    )
+    is_campaign = models.BooleanField(
+        _("疑似集中提交"), default=False, help_text=_("多名用户提交了相同或几乎相同的内容。")
+    )
+    report_count = models.PositiveIntegerField(_("举报数"), default=0)
+    text_hash = models.CharField(_("内容指纹"), max_length=40, blank=True, editable=False)
+    submission_key = models.UUIDField(_("提交标识"), null=True, blank=True, editable=False)
     disposition = models.CharField(
         _("处理情况"), max_length=20, choices=Disposition.choices, default=Disposition.UNDECIDED
     )
@@ -82,14 +107,149 @@ class Opinion(models.Model):
     class Meta:
         verbose_name = _("意见")
         verbose_name_plural = _("意见")
+        permissions = [("moderate_opinion", _("可以审核意见"))]
         indexes = [
             models.Index(fields=["article", "moderation_state", "-created_at"], name="opinion_thread"),
             models.Index(fields=["draft", "disposition"], name="opinion_draft_disposition"),
             models.Index(fields=["author", "-created_at"], name="opinion_author"),
+            # Thread pages: published top-level opinions of one article, newest or most supported first.
+            models.Index(
+                fields=["article", "-id"],
+                condition=models.Q(parent__isnull=True, moderation_state="published"),
+                name="opinion_thread_new",
+            ),
+            models.Index(
+                fields=["article", "-support_count", "-id"],
+                condition=models.Q(parent__isnull=True, moderation_state="published"),
+                name="opinion_thread_top",
+            ),
+            models.Index(
+                fields=["parent", "id"], condition=models.Q(moderation_state="published"), name="opinion_replies"
+            ),
+            models.Index(fields=["moderation_state", "draft", "-id"], name="opinion_moderation_queue"),
+            models.Index(fields=["draft", "text_hash"], name="opinion_text_hash"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=models.Q(submission_key__isnull=False),
+                name="opinion_submission_once",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.body[:40]
+
+    @property
+    def is_public(self) -> bool:
+        return self.moderation_state == ModerationState.PUBLISHED
+
+    @property
+    def public_name(self) -> str:
+        """What a public page shows of the author: the display name or 匿名, nothing else."""
+        if self.is_official:
+            return str(_("立法机关工作人员"))
+        if self.author_id is None:
+            return self.proposer_name or str(_("匿名"))
+        return self.author.public_name
+
+
+class OpinionFingerprint(models.Model):
+    """MinHash bands of an opinion's text: opinions sharing a band are candidates for near-duplicates."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="fingerprints")
+    draft = models.ForeignKey("drafts.DraftPage", on_delete=models.CASCADE, related_name="+")
+    band = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["draft", "band"], name="fingerprint_band")]
+
+    def __str__(self) -> str:
+        return f"{self.opinion_id}:{self.band}"
+
+
+class Support(models.Model):
+    """附议: one user supports one opinion, once."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="supports", verbose_name=_("意见"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports", verbose_name=_("用户")
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附议")
+        verbose_name_plural = _("附议")
+        constraints = [models.UniqueConstraint(fields=["opinion", "user"], name="support_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.opinion_id}"
+
+
+class ReportReason(models.TextChoices):
+    ABUSE = "abuse", _("辱骂、人身攻击")
+    SPAM = "spam", _("广告、垃圾信息")
+    PRIVACY = "privacy", _("泄露他人个人信息")
+    ILLEGAL = "illegal", _("违法有害信息")
+    OFF_TOPIC = "off_topic", _("与草案无关")
+    OTHER = "other", _("其他")
+
+
+class Report(models.Model):
+    """举报: a user asks moderators to look at a published opinion."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="reports", verbose_name=_("意见"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports", verbose_name=_("举报人")
+    )
+    reason = models.CharField(_("举报理由"), max_length=20, choices=ReportReason.choices, default=ReportReason.OTHER)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("举报")
+        verbose_name_plural = _("举报")
+        constraints = [models.UniqueConstraint(fields=["opinion", "user"], name="report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.opinion_id}（{self.get_reason_display()}）"
+
+
+class ModerationEvent(models.Model):
+    """Append-only record of every moderation change: who, when, before, after, why."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="moderation_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_state = models.CharField(max_length=12, choices=ModerationState.choices)
+    to_state = models.CharField(max_length=12, choices=ModerationState.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.opinion_id}: {self.from_state} → {self.to_state}"
+
+
+class SensitiveWord(models.Model):
+    """A word that holds an opinion for a moderator (never drops it)."""
+
+    word = models.CharField(_("敏感词"), max_length=50, unique=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("添加时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("敏感词")
+        verbose_name_plural = _("敏感词")
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Department(models.Model):

@@ -1,9 +1,14 @@
+from django.core.cache import cache
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from comments.models import Department
+from comments.admin_views import ModerationQueueView
+from comments.models import Department, ModerationState, Opinion, SensitiveWord
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -18,4 +23,44 @@ class DepartmentViewSet(SnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("liaisons"), FieldPanel("is_active")]
 
 
+class SensitiveWordViewSet(SnippetViewSet):
+    model = SensitiveWord
+    icon = "warning"
+    menu_label = _("敏感词")
+    menu_order = 212
+    add_to_admin_menu = True
+    list_display = ["word", "is_active", "note", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["word", "note"]
+    panels = [FieldPanel("word"), FieldPanel("is_active"), FieldPanel("note")]
+
+
 register_snippet(DepartmentViewSet)
+register_snippet(SensitiveWordViewSet)
+
+
+@hooks.register("register_admin_urls")
+def comments_admin_urls():
+    return [path("opinions/moderation/", ModerationQueueView.as_view(), name="opinions_moderation")]
+
+
+class ModerationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("comments.moderate_opinion")
+
+    def get_context(self, request):
+        context = super().get_context(request)
+        # Counted at most every half minute: the menu is on every admin page.
+        pending = cache.get_or_set(
+            "comments:pending-count",
+            lambda: Opinion.objects.filter(moderation_state=ModerationState.PENDING).count(),
+            30,
+        )
+        if pending:
+            context["label"] = f"{self.label}（{pending}）"
+        return context
+
+
+@hooks.register("register_admin_menu_item")
+def moderation_menu_item():
+    return ModerationMenuItem(_("意见审核"), reverse("opinions_moderation"), icon_name="comment", order=210)

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,11 @@ class DraftStatus(models.TextChoices):
     CLOSED = "closed", _("征求意见已结束")
 
 
+class ModerationMode(models.TextChoices):
+    PRE = "pre", _("先审后发：意见经审核后公开")
+    POST = "post", _("先发后审：意见提交后即公开，审核员事后检查")
+
+
 class DraftPage(RoutablePageMixin, Page):
     """A draft regulation open (or once open) for public comment."""
 
@@ -73,6 +79,14 @@ class DraftPage(RoutablePageMixin, Page):
     how_to_submit = RichTextField(
         _("书面意见提交方式"), blank=True, help_text=_("信函地址、电子邮箱等线下提交意见的方式。")
     )
+    moderation_mode = models.CharField(
+        _("审核方式"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.PRE
+    )
+    opinion_max_length = models.PositiveIntegerField(
+        _("每条意见的字数上限"),
+        default=2000,
+        validators=[MinValueValidator(50), MaxValueValidator(20000)],
+    )
     current_version = models.ForeignKey(
         "drafts.DraftVersion",
         verbose_name=_("当前版本"),
@@ -90,6 +104,10 @@ class DraftPage(RoutablePageMixin, Page):
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]), FieldPanel("how_to_submit")],
             heading=_("征求意见期"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("moderation_mode"), FieldPanel("opinion_max_length")])],
+            heading=_("网上意见"),
         ),
         MultiFieldPanel([FieldPanel("explanation"), FieldPanel("explanation_document")], heading=_("起草说明")),
         InlinePanel("attachments", heading=_("附件"), label=_("附件")),
@@ -184,6 +202,10 @@ class DraftVersion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Kept counters of published opinions (updated with F() by the comments services, never counted
+    # per request): all of them, and those on the draft as a whole.
+    opinion_count = models.PositiveIntegerField(_("意见数"), default=0)
+    general_opinion_count = models.PositiveIntegerField(_("整体意见数"), default=0)
 
     class Meta:
         verbose_name = _("草案版本")

@@ -177,13 +177,17 @@ def render_text(rows: list[Row], article_url: Callable[[int], str], *, count_pla
 def fill_counts(html: str, counts: dict[int, int], article_url: Callable[[int], str]) -> SafeString:
     """Put each article's current opinion count where render_text left its placeholder."""
     count_format = _count_format()
+    more = escape(_("查看全部意见并发表意见"))
 
     def replace(match: re.Match) -> str:
         count = counts.get(int(match.group(1)))
         if not count:
             return ""
         label = escape(count_format % {"count": f"{count:,}"})
-        return f'<p class="article__meta"><a href="{article_url(int(match.group(2)))}#opinions">{label}</a></p>'
+        return (
+            f'<p class="article__meta"><a href="{article_url(int(match.group(2)))}#opinions"'
+            f' data-article-id="{int(match.group(1))}" data-more="{more}">{label}</a></p>'
+        )
 
     return mark_safe(COUNT_PLACEHOLDER.sub(replace, html))  # noqa: S308 - the cached text was escaped when rendered
 

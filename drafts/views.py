@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from drafts.diff import version_diff
+from drafts.extensions import article_context, draft_context
 from drafts.models import DraftPage, DraftVersion, Provision
 from drafts.rendering import (
     COLUMNS,
@@ -99,6 +100,7 @@ def draft_text(request, draft: DraftPage):
             "toc_html": mark_safe(cached["toc"]),  # noqa: S308 - rendered (and escaped) by render_toc
             "text_html": fill_counts(cached["text"], counts, article_url),
             "attachments": list(draft.attachments.select_related("document")),
+            **draft_context(request, draft, version),
         },
     )
 
@@ -179,6 +181,7 @@ def draft_article(request, draft: DraftPage, number: int):
             "previous": (article_url(number - 1), neighbours[number - 1]) if number - 1 in neighbours else None,
             "next": (article_url(number + 1), neighbours[number + 1]) if number + 1 in neighbours else None,
             "text_url": f"{draft.get_url(request)}#{article.anchor}",
+            **article_context(request, draft, version, article),
         },
     )
 

@@ -88,6 +88,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "cms.User"
 AUTHENTICATION_BACKENDS = ["cms.auth_backends.IdentifierBackend"]
 LOGIN_URL = "accounts:login"
+CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
@@ -104,6 +105,14 @@ ACCOUNT_CODE_MAX_ATTEMPTS = 5
 LOGIN_THROTTLE_PER_ACCOUNT = env_int("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_IP = env_int("LOGIN_THROTTLE_PER_IP", 30)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+# Online opinions: posting limits per user and per IP address, reports that hide an opinion until a
+# moderator looks, and how many authors of the same (or nearly the same) text make a campaign.
+OPINION_RATE_PER_USER_MINUTE = env_int("OPINION_RATE_PER_USER_MINUTE", 5)
+OPINION_RATE_PER_USER_DAY = env_int("OPINION_RATE_PER_USER_DAY", 50)
+OPINION_RATE_PER_IP_MINUTE = env_int("OPINION_RATE_PER_IP_MINUTE", 30)
+OPINION_RATE_PER_IP_DAY = env_int("OPINION_RATE_PER_IP_DAY", 1000)
+OPINION_REPORTS_TO_HIDE = env_int("OPINION_REPORTS_TO_HIDE", 3)
+OPINION_CAMPAIGN_AUTHORS = env_int("OPINION_CAMPAIGN_AUTHORS", 5)
 # Number of reverse proxies in front of the app; their X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

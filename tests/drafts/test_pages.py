@@ -76,7 +76,9 @@ def test_cached_text_shows_new_counts_and_notes(client, draft):
     assert "说的是业主大会" not in client.get(draft.url).content.decode()
     article = Provision.objects.get(version=draft.current_version, kind="article", number=12)
     Provision.objects.filter(pk=article.pk).update(opinion_count=5)
-    assert f'href="{draft.url}articles/12/#opinions">5 条意见</a>' in client.get(draft.url).content.decode()
+    html = client.get(draft.url).content.decode()
+    assert f'href="{draft.url}articles/12/#opinions" data-article-id="{article.pk}"' in html
+    assert ">5 条意见</a>" in html
     # Notes are part of the cached text: saving one through the admin renews it.
     from cms.roles import Role
     from tests.factories import UserFactory

@@ -1,0 +1,141 @@
+"""Reads on opinions: thread pages with cursor pagination, replies, "my opinions", the moderation queue.
+
+A thread page costs a fixed number of queries whatever the thread's size: one for the page of
+top-level opinions (by a partial index), one for their first replies (a window function), one for
+what the reader has supported.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+
+from comments.models import Channel, ModerationState, Opinion, Support
+
+PAGE_SIZE = 20
+FIRST_REPLIES = 3
+REPLIES_PAGE_SIZE = 50
+SORTS = ("new", "top")
+
+
+@dataclass
+class ThreadPage:
+    opinions: list[Opinion]
+    sort: str
+    next_cursor: str = ""
+    replies: dict[int, list[Opinion]] = field(default_factory=dict)
+    supported: set[int] = field(default_factory=set)
+
+    def __iter__(self):
+        for opinion in self.opinions:
+            yield opinion, self.replies.get(opinion.pk, [])
+
+
+def parse_cursor(sort: str, cursor: str | None) -> tuple[int, int] | None:
+    """`new` cursors are the last id; `top` cursors are "support-id". Anything else: the first page."""
+    if not cursor:
+        return None
+    try:
+        if sort == "top":
+            support, pk = cursor.split("-", 1)
+            return int(support), int(pk)
+        return 0, int(cursor)
+    except ValueError:
+        return None
+
+
+def _public():
+    return Opinion.objects.filter(moderation_state=ModerationState.PUBLISHED).select_related("author", "reply_to")
+
+
+def _supported_by(user, ids: list[int]) -> set[int]:
+    if user is None or not user.is_authenticated or not ids:
+        return set()
+    return set(Support.objects.filter(user=user, opinion_id__in=ids).values_list("opinion_id", flat=True))
+
+
+def thread_page(
+    *, draft_id: int, article_id: int | None, sort: str = "new", cursor: str | None = None, user=None
+) -> ThreadPage:
+    """One page of the published top-level opinions on an article (or on the draft as a whole)."""
+    sort = sort if sort in SORTS else "new"
+    qs = _public().filter(parent__isnull=True)
+    qs = qs.filter(article_id=article_id) if article_id else qs.filter(draft_id=draft_id, article__isnull=True)
+    position = parse_cursor(sort, cursor)
+    if sort == "top":
+        if position:
+            support, pk = position
+            qs = qs.filter(Q(support_count__lt=support) | Q(support_count=support, id__lt=pk))
+        qs = qs.order_by("-support_count", "-id")
+    else:
+        if position:
+            qs = qs.filter(id__lt=position[1])
+        qs = qs.order_by("-id")
+    opinions = list(qs[: PAGE_SIZE + 1])
+    page = ThreadPage(opinions=opinions[:PAGE_SIZE], sort=sort)
+    if len(opinions) > PAGE_SIZE:
+        last = page.opinions[-1]
+        page.next_cursor = f"{last.support_count}-{last.pk}" if sort == "top" else str(last.pk)
+    ids = [o.pk for o in page.opinions if o.reply_count]
+    if ids:
+        replies = (
+            _public()
+            .filter(parent_id__in=ids)
+            .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=[F("id").asc()]))
+            .filter(rank__lte=FIRST_REPLIES)
+            .order_by("parent_id", "id")
+        )
+        for reply in replies:
+            page.replies.setdefault(reply.parent_id, []).append(reply)
+    shown = [o.pk for o in page.opinions] + [r.pk for rs in page.replies.values() for r in rs]
+    page.supported = _supported_by(user, shown)
+    return page
+
+
+def replies_page(*, parent: Opinion, cursor: str | None = None, user=None) -> ThreadPage:
+    """Replies to one top-level opinion, oldest first, a page at a time."""
+    qs = _public().filter(parent=parent).order_by("id")
+    position = parse_cursor("new", cursor)
+    if position:
+        qs = qs.filter(id__gt=position[1])
+    replies = list(qs[: REPLIES_PAGE_SIZE + 1])
+    page = ThreadPage(opinions=replies[:REPLIES_PAGE_SIZE], sort="old")
+    if len(replies) > REPLIES_PAGE_SIZE:
+        page.next_cursor = str(page.opinions[-1].pk)
+    page.supported = _supported_by(user, [o.pk for o in page.opinions])
+    return page
+
+
+def public_opinion(pk: int) -> Opinion | None:
+    return _public().select_related("draft", "article").filter(pk=pk).first()
+
+
+def my_opinions(*, user, page_number=1, per_page: int = 20):
+    qs = Opinion.objects.filter(author=user).select_related("draft", "article", "parent").order_by("-created_at", "-id")
+    return Paginator(qs, per_page).get_page(page_number)
+
+
+@dataclass
+class QueueFilter:
+    state: str = ModerationState.PENDING
+    draft_id: int | None = None
+    flag: str = ""  # "", "held", "reported", "campaign"
+    query: str = ""
+
+
+def moderation_queue(filters: QueueFilter):
+    qs = Opinion.objects.filter(channel=Channel.ONLINE).select_related("draft", "article", "author", "parent")
+    if filters.state:
+        qs = qs.filter(moderation_state=filters.state)
+    if filters.draft_id:
+        qs = qs.filter(draft_id=filters.draft_id)
+    if filters.flag == "held":
+        qs = qs.exclude(held_words="")
+    elif filters.flag == "reported":
+        qs = qs.filter(report_count__gt=0)
+    elif filters.flag == "campaign":
+        qs = qs.filter(is_campaign=True)
+    if filters.query:
+        qs = qs.filter(body__contains=filters.query)
+    return qs.order_by("-id")

@@ -1,0 +1,384 @@
+"""Writes on opinions: posting, replies, support, reports, withdrawal and moderation.
+
+Every rule of the online channel is enforced here, whatever the caller (view, API, test): the
+comment period, the length limit, rate limits, duplicates, sensitive words, campaigns, idempotent
+submission. Counters (per article, per version, replies per opinion) change only here, with F().
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cms.roles import Role
+from comments import fingerprints, sensitive
+from comments.models import (
+    Channel,
+    Disposition,
+    ModerationEvent,
+    ModerationState,
+    Opinion,
+    OpinionFingerprint,
+    Report,
+    Support,
+)
+from drafts.models import DraftPage, DraftVersion, ModerationMode, Provision
+
+PUBLISHED = ModerationState.PUBLISHED
+
+
+class OpinionError(ValidationError):
+    """A refused action, with a message for the person who tried it."""
+
+
+# Rate limits ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Limit:
+    scope: str
+    window: int
+    setting: str
+
+
+_LIMITS = [
+    _Limit("user-minute", 60, "OPINION_RATE_PER_USER_MINUTE"),
+    _Limit("user-day", 86400, "OPINION_RATE_PER_USER_DAY"),
+    _Limit("ip-minute", 60, "OPINION_RATE_PER_IP_MINUTE"),
+    _Limit("ip-day", 86400, "OPINION_RATE_PER_IP_DAY"),
+]
+
+
+def _limit_keys(user_id: int, ip: str) -> dict[str, tuple[_Limit, str]]:
+    keys = {}
+    for limit in _LIMITS:
+        subject = user_id if limit.scope.startswith("user") else ip
+        if subject in (None, ""):
+            continue
+        # Fixed windows: the key names the window it counts, so it never needs resetting.
+        window_index = int(timezone.now().timestamp()) // limit.window
+        keys[f"opinion-rate:{limit.scope}:{subject}:{window_index}"] = (limit, subject)
+    return keys
+
+
+def _check_rate(user_id: int, ip: str) -> dict:
+    keys = _limit_keys(user_id, ip)
+    counts = cache.get_many(list(keys))
+    for key, (limit, _subject) in keys.items():
+        if counts.get(key, 0) >= getattr(settings, limit.setting):
+            if limit.window == 60:
+                raise OpinionError(_("您提交得太频繁了，请过一分钟再试。"), code="rate_minute")
+            raise OpinionError(
+                _("今天提交的意见已达到上限（%(limit)s 条），请明天再来。")
+                % {"limit": getattr(settings, limit.setting)},
+                code="rate_day",
+            )
+    return keys
+
+
+def _count_rate(keys: dict) -> None:
+    for key, (limit, _subject) in keys.items():
+        if cache.add(key, 1, limit.window + 5):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, limit.window + 5)
+
+
+# Counters ---------------------------------------------------------------------------------------
+
+
+def _apply_counts(opinions: list[Opinion], sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) published opinions from every kept counter, grouped."""
+    if not opinions:
+        return
+    articles, versions, general, parents = Counter(), Counter(), Counter(), Counter()
+    for opinion in opinions:
+        versions[opinion.version_id] += sign
+        if opinion.article_id:
+            articles[opinion.article_id] += sign
+        else:
+            general[opinion.version_id] += sign
+        if opinion.parent_id:
+            parents[opinion.parent_id] += sign
+    for pk, delta in articles.items():
+        Provision.objects.filter(pk=pk).update(opinion_count=F("opinion_count") + delta)
+    for pk, delta in versions.items():
+        DraftVersion.objects.filter(pk=pk).update(
+            opinion_count=F("opinion_count") + delta, general_opinion_count=F("general_opinion_count") + general[pk]
+        )
+    for pk, delta in parents.items():
+        Opinion.objects.filter(pk=pk).update(reply_count=F("reply_count") + delta)
+
+
+def _notify(opinion_id: int, event: str) -> None:
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task("comments.tasks.notify_author", opinion_id, event))
+
+
+# Posting ----------------------------------------------------------------------------------------
+
+
+def _clean_body(body: str, max_length: int) -> str:
+    body = "".join(ch for ch in (body or "").replace("\r\n", "\n").replace("\r", "\n") if ch >= " " or ch in "\n\t")
+    body = body.strip()
+    if not body:
+        raise OpinionError(_("意见内容不能为空。"), code="empty")
+    if len(body) > max_length:
+        raise OpinionError(
+            _("意见不能超过 %(limit)s 字，现在是 %(count)s 字。请精简后再提交。")
+            % {"limit": max_length, "count": len(body)},
+            code="too_long",
+        )
+    return body
+
+
+def _is_staff(user) -> bool:
+    return user.is_superuser or user.has_role(Role.STAFF)
+
+
+def _flag_campaign(opinion: Opinion) -> None:
+    """Mark the opinion and its near-twins when enough different authors sent (nearly) the same text."""
+    keys = fingerprints.band_keys(opinion.body)
+    if not keys:
+        return
+    candidate_ids = list(
+        OpinionFingerprint.objects.filter(draft_id=opinion.draft_id, band__in=keys)
+        .values_list("opinion_id", flat=True)
+        .distinct()
+        .order_by("-opinion_id")[:200]
+    )
+    OpinionFingerprint.objects.bulk_create(
+        [OpinionFingerprint(opinion_id=opinion.pk, draft_id=opinion.draft_id, band=key) for key in keys]
+    )
+    if not candidate_ids:
+        return
+    twins, authors = set(), {opinion.author_id}
+    for pk, body, author_id in Opinion.objects.filter(pk__in=candidate_ids).values_list("pk", "body", "author_id"):
+        if fingerprints.similarity(body, opinion.body) >= fingerprints.SIMILAR:
+            twins.add(pk)
+            authors.add(author_id)
+    if len(authors) >= settings.OPINION_CAMPAIGN_AUTHORS:
+        opinion.is_campaign = True
+        Opinion.objects.filter(pk__in=twins | {opinion.pk}, is_campaign=False).update(is_campaign=True)
+
+
+def opinion_post(
+    *,
+    user,
+    draft: DraftPage,
+    body: str,
+    article_id: int | None = None,
+    reply_to_id: int | None = None,
+    ip: str = "",
+    submission_key: uuid.UUID | None = None,
+    now=None,
+) -> tuple[Opinion, bool]:
+    """Post an online opinion or a reply. Returns (opinion, created); a repeated submission key
+    returns the opinion it made the first time with created=False."""
+    now = now or timezone.now()
+    if user is None or not user.is_authenticated:
+        raise OpinionError(_("请先登录再发表意见。"), code="login")
+    if not user.is_active or not user.confirmed_at and not user.is_superuser:
+        raise OpinionError(_("请先确认您的邮箱或手机号码，再发表意见。"), code="unconfirmed")
+    if submission_key is not None:
+        earlier = Opinion.objects.filter(author=user, submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier, False
+    staff = _is_staff(user)
+    if not draft.live:
+        raise OpinionError(_("这部草案尚未发布。"), code="not_live")
+    if not staff and not draft.is_open(now):
+        raise OpinionError(_("征求意见期已结束或尚未开始，不能再发表意见。"), code="closed")
+    body = _clean_body(body, draft.opinion_max_length)
+
+    parent = reply_to = article = None
+    version_id = draft.current_version_id
+    if reply_to_id is not None:
+        reply_to = Opinion.objects.filter(pk=reply_to_id, draft=draft).select_related("parent").first()
+        if reply_to is None:
+            raise OpinionError(_("要回复的意见不存在。"), code="no_parent")
+        parent = reply_to.parent or reply_to
+        if reply_to.moderation_state != PUBLISHED or parent.moderation_state != PUBLISHED:
+            raise OpinionError(_("这条意见目前没有公开，不能回复。"), code="parent_hidden")
+        article_id, version_id = parent.article_id, parent.version_id
+    elif article_id is not None:
+        article = Provision.objects.filter(pk=article_id, version_id=version_id, kind="article").first()
+        if article is None:
+            raise OpinionError(_("这一条不在草案的当前版本中，请刷新页面后再试。"), code="no_article")
+    if version_id is None:
+        raise OpinionError(_("这部草案还没有正文。"), code="no_text")
+
+    digest = fingerprints.text_hash(body)
+    rate_keys = {} if staff else _check_rate(user.pk, ip)
+    if (
+        Opinion.objects.filter(author=user, draft=draft, text_hash=digest)
+        .exclude(moderation_state=ModerationState.WITHDRAWN)
+        .exists()
+    ):
+        raise OpinionError(_("您已经提交过相同内容的意见，请不要重复提交。"), code="duplicate")
+
+    held = [] if staff else sensitive.find(body)
+    published_at_once = staff or (draft.moderation_mode == ModerationMode.POST and not held)
+    state = PUBLISHED if published_at_once else ModerationState.PENDING
+    opinion = Opinion(
+        draft=draft,
+        version_id=version_id,
+        article_id=article_id,
+        parent=parent,
+        reply_to=reply_to,
+        channel=Channel.ONLINE,
+        author=user,
+        body=body,
+        is_official=staff,
+        moderation_state=state,
+        held_words="、".join(held)[:255],
+        text_hash=digest,
+        submission_key=submission_key,
+        ip_address=ip or None,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            opinion.save()
+            _flag_campaign(opinion)
+            if state == PUBLISHED:
+                _apply_counts([opinion], 1)
+    except IntegrityError:
+        # The same submission arrived twice at once: the other request made it.
+        earlier = Opinion.objects.filter(author=user, submission_key=submission_key).first()
+        if submission_key is None or earlier is None:
+            raise
+        return earlier, False
+    _count_rate(rate_keys)
+    return opinion, True
+
+
+# Support, reports, withdrawal -------------------------------------------------------------------
+
+
+def _published_for_action(opinion_id: int, user, *, action: str) -> Opinion:
+    opinion = Opinion.objects.select_related("draft").filter(pk=opinion_id).first()
+    if opinion is None or opinion.moderation_state != PUBLISHED:
+        raise OpinionError(_("这条意见不存在或已不再公开。"), code="not_public")
+    if opinion.author_id == user.pk:
+        if action == "support":
+            raise OpinionError(_("不能附议自己的意见。"), code="own")
+        raise OpinionError(_("不能举报自己的意见。"), code="own")
+    return opinion
+
+
+def opinion_support(*, user, opinion_id: int, now=None) -> int:
+    """Support an opinion once. Returns its new support count."""
+    if not user.is_authenticated:
+        raise OpinionError(_("请先登录再附议。"), code="login")
+    opinion = _published_for_action(opinion_id, user, action="support")
+    if not opinion.draft.is_open(now or timezone.now()):
+        raise OpinionError(_("征求意见期已结束，不能再附议。"), code="closed")
+    try:
+        with transaction.atomic():
+            Support.objects.create(opinion=opinion, user=user)
+            Opinion.objects.filter(pk=opinion.pk).update(support_count=F("support_count") + 1)
+    except IntegrityError:
+        raise OpinionError(_("您已经附议过这条意见。"), code="twice") from None
+    return Opinion.objects.values_list("support_count", flat=True).get(pk=opinion.pk)
+
+
+@transaction.atomic
+def opinion_report(*, user, opinion_id: int, reason: str) -> bool:
+    """Report an opinion. Returns True when this report hid it for a moderator to look at."""
+    if not user.is_authenticated:
+        raise OpinionError(_("请先登录再举报。"), code="login")
+    opinion = _published_for_action(opinion_id, user, action="report")
+    try:
+        with transaction.atomic():
+            Report.objects.create(opinion=opinion, user=user, reason=reason)
+    except IntegrityError:
+        raise OpinionError(_("您已经举报过这条意见，审核员会尽快处理。"), code="twice") from None
+    Opinion.objects.filter(pk=opinion.pk).update(report_count=F("report_count") + 1)
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    if opinion.report_count >= settings.OPINION_REPORTS_TO_HIDE and opinion.moderation_state == PUBLISHED:
+        _transition([opinion], ModerationState.HIDDEN, actor=None, reason=_("多名用户举报，暂时隐藏，等待审核员处理。"))
+        return True
+    return False
+
+
+@transaction.atomic
+def opinion_withdraw(*, user, opinion_id: int) -> Opinion:
+    opinion = Opinion.objects.select_for_update().filter(pk=opinion_id, author=user).first()
+    if opinion is None:
+        raise OpinionError(_("没有找到这条意见。"), code="not_found")
+    if opinion.moderation_state == ModerationState.WITHDRAWN:
+        raise OpinionError(_("这条意见已经撤回。"), code="withdrawn")
+    if opinion.disposition != Disposition.UNDECIDED:
+        raise OpinionError(_("这条意见已经处理，不能撤回。"), code="handled")
+    _transition([opinion], ModerationState.WITHDRAWN, actor=user, reason=_("提交人撤回"))
+    return opinion
+
+
+# Moderation -------------------------------------------------------------------------------------
+
+_ALLOWED = {
+    ModerationState.PUBLISHED: {ModerationState.PENDING, ModerationState.HIDDEN, ModerationState.REJECTED},
+    ModerationState.REJECTED: {ModerationState.PENDING, ModerationState.HIDDEN, ModerationState.PUBLISHED},
+    ModerationState.HIDDEN: {ModerationState.PENDING, ModerationState.PUBLISHED},
+}
+
+
+def _transition(opinions: list[Opinion], to_state: str, *, actor, reason: str) -> list[Opinion]:
+    """Move locked opinions to `to_state`, keeping counters and the append-only record."""
+    now = timezone.now()
+    leaving = [o for o in opinions if o.moderation_state == PUBLISHED and to_state != PUBLISHED]
+    arriving = [o for o in opinions if o.moderation_state != PUBLISHED and to_state == PUBLISHED]
+    ModerationEvent.objects.bulk_create(
+        [
+            ModerationEvent(opinion=o, actor=actor, from_state=o.moderation_state, to_state=to_state, reason=reason)
+            for o in opinions
+        ]
+    )
+    changes = {"moderation_state": to_state, "moderation_reason": reason, "moderated_at": now, "updated_at": now}
+    if to_state != ModerationState.WITHDRAWN:
+        changes["moderated_by"] = actor
+    if to_state == PUBLISHED:
+        changes["report_count"] = 0
+    Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(**changes)
+    _apply_counts(leaving, -1)
+    _apply_counts(arriving, 1)
+    for o in opinions:
+        o.moderation_state, o.moderation_reason = to_state, reason
+    return opinions
+
+
+@transaction.atomic
+def opinions_moderate(*, moderator, opinion_ids: list[int], action: str, reason: str = "") -> list[Opinion]:
+    """Publish, reject or hide online opinions in bulk. Returns the opinions that changed."""
+    if not (moderator.is_superuser or moderator.has_perm("comments.moderate_opinion")):
+        raise OpinionError(_("您没有审核意见的权限。"), code="permission")
+    to_state = {
+        "publish": ModerationState.PUBLISHED,
+        "reject": ModerationState.REJECTED,
+        "hide": ModerationState.HIDDEN,
+    }.get(action)
+    if to_state is None:
+        raise OpinionError(_("未知的审核操作。"), code="action")
+    reason = (reason or "").strip()
+    if to_state != PUBLISHED and not reason:
+        raise OpinionError(_("不予发布或隐藏意见时，请填写理由，理由会告知提交人。"), code="reason")
+    if not opinion_ids:
+        raise OpinionError(_("请先选择要审核的意见。"), code="empty")
+    locked = list(Opinion.objects.select_for_update().filter(pk__in=opinion_ids).order_by("pk"))
+    movable = [o for o in locked if o.moderation_state in _ALLOWED[to_state]]
+    _transition(movable, to_state, actor=moderator, reason=reason)
+    for opinion in movable:
+        if opinion.author_id and to_state in (PUBLISHED, ModerationState.REJECTED):
+            _notify(opinion.pk, to_state)
+    return movable

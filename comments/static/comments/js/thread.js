@@ -1,0 +1,92 @@
+// Opinion threads: everything works without this file; it only saves page loads.
+(function () {
+  "use strict";
+  if (window.__opinionThread) return;
+  window.__opinionThread = true;
+
+  function fetchHTML(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.text();
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches("[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      return;
+    }
+    if (form.matches("[data-opinion-form]")) {
+      // One click, one opinion: the server also refuses a repeated submission key.
+      var button = form.querySelector("button[type=submit]");
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      if (button) { button.disabled = true; }
+      return;
+    }
+    if (form.matches("[data-support]")) {
+      event.preventDefault();
+      var submit = form.querySelector("button");
+      submit.disabled = true;
+      fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (r) {
+        return r.json().then(function (data) { return { ok: r.ok, data: data, status: r.status }; });
+      }).then(function (result) {
+        if (result.ok) {
+          var done = document.createElement("span");
+          done.className = "support support--done";
+          done.textContent = form.dataset.done + " " + result.data.support_count;
+          form.replaceWith(done);
+        } else if (result.status === 403) {
+          window.location.href = "/accounts/login/?next=" + encodeURIComponent(window.location.pathname);
+        } else {
+          submit.disabled = false;
+          var note = document.createElement("span");
+          note.className = "form-errors";
+          note.setAttribute("role", "alert");
+          note.textContent = result.data.error;
+          form.after(note);
+        }
+      }).catch(function () { form.submit(); });
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-next]");
+    if (link) {
+      event.preventDefault();
+      var url = link.getAttribute("data-next");
+      link.setAttribute("aria-busy", "true");
+      fetchHTML(url).then(function (html) {
+        var holder = link.closest("li.opinions__next, p.opinion__more");
+        var target = link.dataset.target ? document.getElementById(link.dataset.target) : null;
+        if (target) {
+          target.insertAdjacentHTML("beforeend", html);
+          holder.remove();
+        } else {
+          holder.insertAdjacentHTML("afterend", html);
+          holder.remove();
+        }
+      }).catch(function () { window.location.href = link.href; });
+      return;
+    }
+    var counts = event.target.closest("a[data-article-id]");
+    if (counts) {
+      // The draft page: open an article's thread under it instead of leaving the page.
+      event.preventDefault();
+      var article = counts.closest("[id^=article-]") || counts.parentElement;
+      var open = article.querySelector(".thread-inline");
+      if (open) { open.remove(); return; }
+      var box = document.createElement("div");
+      box.className = "thread-inline";
+      box.innerHTML = '<ol class="opinions"></ol><p><a href="' + counts.href + '">' + (counts.dataset.more || counts.textContent) + "</a></p>";
+      counts.parentElement.after(box);
+      fetchHTML("/opinions/articles/" + counts.dataset.articleId + "/?partial=1").then(function (html) {
+        box.querySelector("ol").innerHTML = html;
+      }).catch(function () { window.location.href = counts.href; });
+    }
+  });
+})();

@@ -1,0 +1,268 @@
+"""Public opinion views: threads, posting, support, reports, withdrawal and "my opinions".
+
+Every page works with plain links and forms; thread.js only makes them quicker (load on demand,
+support without reloading). A fragment is asked for with `?partial=1`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cms.throttle import client_ip
+from comments import selectors, services
+from comments.forms import OpinionForm, ReportForm
+from comments.models import ModerationState, Opinion
+from comments.services import OpinionError
+from drafts.models import DraftPage, Provision
+
+
+def _live_draft(pk) -> DraftPage:
+    draft = DraftPage.objects.live().public().filter(pk=pk).first()
+    if draft is None:
+        raise Http404(_("没有这部草案。"))
+    return draft
+
+
+def article_url(draft: DraftPage, article, request=None) -> str:
+    base = draft.get_url(request)
+    if article is None:
+        return reverse("comments:draft_thread", args=[draft.pk])
+    return f"{base}articles/{article.number}/"
+
+
+def _opinion_url(opinion: Opinion, request=None) -> str:
+    url = article_url(opinion.draft, opinion.article, request)
+    return f"{url}#opinion-{opinion.pk}"
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def thread_context(request, draft: DraftPage, version, article) -> dict:
+    """Context for an article's (or the whole draft's) thread block; also the article page's extension."""
+    article_id = article.id if article is not None else None
+    page = selectors.thread_page(
+        draft_id=draft.pk,
+        article_id=article_id,
+        sort=request.GET.get("sort", "new"),
+        cursor=request.GET.get("after"),
+        user=request.user,
+    )
+    can_post = version is not None and version.pk == draft.current_version_id and draft.is_open() and draft.live
+    form = None
+    if can_post and request.user.is_authenticated:
+        form = OpinionForm(
+            initial={"draft": draft.pk, "article": article_id or "", "submission_key": uuid.uuid4()},
+            max_length=draft.opinion_max_length,
+        )
+    return {
+        "template": "comments/_thread.html",
+        "thread": page,
+        "thread_article": article,
+        "thread_url": article_url(draft, article, request),
+        "thread_fragment_url": (
+            reverse("comments:article_thread", args=[article_id])
+            if article_id
+            else reverse("comments:draft_thread", args=[draft.pk])
+        ),
+        "thread_count": article.opinion_count if article is not None else None,
+        "can_post": can_post,
+        "opinion_form": form,
+        "draft": draft,
+    }
+
+
+def draft_block_context(request, draft: DraftPage, version) -> dict:
+    """The draft page's block about opinions on the draft as a whole (a draft-page extension)."""
+    return {
+        "template": "comments/_draft_block.html",
+        "general_opinion_count": version.general_opinion_count if version is not None else 0,
+        "general_thread_url": reverse("comments:draft_thread", args=[draft.pk]),
+    }
+
+
+@require_GET
+def article_thread(request, provision_id: int):
+    """An article's thread as a fragment (for thread.js), or as a page of its own."""
+    article = get_object_or_404(Provision.objects.select_related("version"), pk=provision_id, kind="article")
+    draft = _live_draft(article.version.draft_id)
+    context = thread_context(request, draft, article.version, article)
+    if request.GET.get("partial"):
+        return render(request, "comments/_thread_items.html", context)
+    context["page_title"] = f"{article.label} · {draft.title}"
+    return render(request, "comments/thread_page.html", context)
+
+
+@require_GET
+def draft_thread(request, draft_id: int):
+    """Opinions on the draft as a whole."""
+    draft = _live_draft(draft_id)
+    context = thread_context(request, draft, draft.current_version, None)
+    if request.GET.get("partial"):
+        return render(request, "comments/_thread_items.html", context)
+    context["page_title"] = _("对草案整体的意见 · %(title)s") % {"title": draft.title}
+    return render(request, "comments/thread_page.html", context)
+
+
+@require_GET
+def replies(request, opinion_id: int):
+    parent = selectors.public_opinion(opinion_id)
+    if parent is None or parent.parent_id is not None:
+        raise Http404(_("这条意见不存在或已不再公开。"))
+    _live_draft(parent.draft_id)
+    page = selectors.replies_page(parent=parent, cursor=request.GET.get("after"), user=request.user)
+    context = {"parent": parent, "thread": page, "draft": parent.draft, "can_post": parent.draft.is_open()}
+    if request.GET.get("partial"):
+        return render(request, "comments/_replies_items.html", context)
+    context["back_url"] = _opinion_url(parent, request)
+    return render(request, "comments/replies_page.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opinion_new(request):
+    """The posting form: embedded in thread blocks, and a page of its own for replies and errors."""
+    source = request.POST if request.method == "POST" else request.GET
+    draft = _live_draft(source.get("draft") or 0)
+    form = OpinionForm(source if request.method == "POST" else None, max_length=draft.opinion_max_length)
+    reply_to = None
+    reply_to_id = source.get("reply_to") or None
+    if reply_to_id:
+        reply_to = selectors.public_opinion(int(reply_to_id)) if str(reply_to_id).isdigit() else None
+        if reply_to is None or reply_to.draft_id != draft.pk:
+            raise Http404(_("要回复的意见不存在或已不再公开。"))
+    article = None
+    article_id = source.get("article") or None
+    if article_id and str(article_id).isdigit():
+        article = Provision.objects.filter(pk=article_id, kind="article", version__draft=draft).first()
+    elif reply_to is not None:
+        article = reply_to.article
+    if request.method == "GET":
+        form = OpinionForm(
+            initial={
+                "draft": draft.pk,
+                "article": article.pk if article else "",
+                "reply_to": reply_to.pk if reply_to else "",
+                "submission_key": uuid.uuid4(),
+            },
+            max_length=draft.opinion_max_length,
+        )
+    elif form.is_valid():
+        try:
+            opinion, created = services.opinion_post(
+                user=request.user,
+                draft=draft,
+                body=form.cleaned_data["body"],
+                article_id=article.pk if article and not reply_to else None,
+                reply_to_id=reply_to.pk if reply_to else None,
+                ip=client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except OpinionError as exc:
+            form.add_error(None, exc.messages[0])
+            status = 429 if exc.code in ("rate_minute", "rate_day") else 400
+            return _form_page(request, draft, article, reply_to, form, status=status)
+        if opinion.moderation_state == ModerationState.PUBLISHED:
+            messages.success(request, _("意见已发表。"))
+        else:
+            messages.success(request, _("意见已提交，审核通过后公开显示。您可以在“我的意见”中查看审核和处理情况。"))
+        default = article_url(draft, article, request) + (
+            f"#opinion-{opinion.pk}" if opinion.moderation_state == ModerationState.PUBLISHED else "#opinions"
+        )
+        return HttpResponseRedirect(_next_url(request, default))
+    else:
+        return _form_page(request, draft, article, reply_to, form, status=400)
+    return _form_page(request, draft, article, reply_to, form)
+
+
+def _form_page(request, draft, article, reply_to, form, status=200):
+    context = {
+        "draft": draft,
+        "article": article,
+        "reply_to": reply_to,
+        "opinion_form": form,
+        "can_post": draft.is_open(),
+        "back_url": article_url(draft, article, request),
+    }
+    return render(request, "comments/form_page.html", context, status=status)
+
+
+def _refused(request, exc: OpinionError, back: str):
+    if _wants_json(request):
+        return JsonResponse({"error": exc.messages[0]}, status=403 if exc.code == "login" else 400)
+    messages.error(request, exc.messages[0])
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+def support(request, opinion_id: int):
+    opinion = get_object_or_404(Opinion.objects.select_related("draft", "article"), pk=opinion_id)
+    back = _next_url(request, _opinion_url(opinion, request))
+    if not request.user.is_authenticated:
+        if _wants_json(request):
+            return JsonResponse({"error": _("请先登录再附议。")}, status=403)
+        return redirect_to_login(back)
+    try:
+        count = services.opinion_support(user=request.user, opinion_id=opinion.pk)
+    except OpinionError as exc:
+        return _refused(request, exc, back)
+    if _wants_json(request):
+        return JsonResponse({"support_count": count, "supported": True})
+    messages.success(request, _("已附议。"))
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, opinion_id: int):
+    opinion = selectors.public_opinion(opinion_id)
+    if opinion is None:
+        raise Http404(_("这条意见不存在或已不再公开。"))
+    back = _next_url(request, _opinion_url(opinion, request))
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opinion_report(user=request.user, opinion_id=opinion.pk, reason=form.cleaned_data["reason"])
+        except OpinionError as exc:
+            return _refused(request, exc, back)
+        messages.success(request, _("举报已收到，审核员会尽快处理。"))
+        return HttpResponseRedirect(back)
+    return render(request, "comments/report_page.html", {"opinion": opinion, "form": form, "back_url": back})
+
+
+@login_required
+@require_POST
+def withdraw(request, opinion_id: int):
+    back = _next_url(request, reverse("my_opinions"))
+    try:
+        services.opinion_withdraw(user=request.user, opinion_id=opinion_id)
+    except OpinionError as exc:
+        return _refused(request, exc, back)
+    messages.success(request, _("意见已撤回。"))
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_GET
+def my_opinions(request):
+    page = selectors.my_opinions(user=request.user, page_number=request.GET.get("page"))
+    return render(request, "comments/my_opinions.html", {"page_obj": page, "opinions": page.object_list})
