@@ -312,3 +312,16 @@ def test_sensitive_words_are_managed_in_the_admin(client, moderator):
     response = client.post("/admin/snippets/comments/sensitiveword/add/", {"word": "代开发票", "is_active": "on"})
     assert response.status_code == 302
     assert SensitiveWord.objects.filter(word="代开发票").exists()
+
+
+def test_a_reply_to_a_reply_names_whom_it_answers_without_extra_queries(client, draft, article, citizen, other):
+    top = published(citizen, draft, "顶层意见", article)
+    first = published(other, draft, "第一条回复", reply_to_id=top.pk)
+    published(citizen, draft, "回复小李的回复", reply_to_id=first.pk)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(article_url(draft)).content.decode()
+    assert "回复 小李" in html
+    published(UserFactory(), draft, "又一条回复回复", reply_to_id=first.pk)
+    with CaptureQueriesContext(connection) as more:
+        client.get(article_url(draft))
+    assert len(more) == len(queries)
