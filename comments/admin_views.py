@@ -55,6 +55,9 @@ class ModerationQueueView(WagtailAdminTemplateMixin, View):
     header_icon = "comment"
     per_page = 50
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": _("意见审核")}]
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("comments.moderate_opinion"):
             raise PermissionDenied

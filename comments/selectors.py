@@ -46,7 +46,9 @@ def parse_cursor(sort: str, cursor: str | None) -> tuple[int, int] | None:
 
 
 def _public():
-    return Opinion.objects.filter(moderation_state=ModerationState.PUBLISHED).select_related("author", "reply_to__author")
+    return Opinion.objects.filter(moderation_state=ModerationState.PUBLISHED).select_related(
+        "author", "reply_to__author"
+    )
 
 
 def _supported_by(user, ids: list[int]) -> set[int]:

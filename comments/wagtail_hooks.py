@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -48,17 +49,15 @@ class ModerationMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm("comments.moderate_opinion")
 
-    def get_context(self, request):
-        context = super().get_context(request)
+    def render_component(self, request):
         # Counted at most every half minute: the menu is on every admin page.
         pending = cache.get_or_set(
             "comments:pending-count",
             lambda: Opinion.objects.filter(moderation_state=ModerationState.PENDING).count(),
             30,
         )
-        if pending:
-            context["label"] = f"{self.label}（{pending}）"
-        return context
+        label = f"{self.label}（{pending}）" if pending else self.label
+        return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name, attrs=self.attrs)
 
 
 @hooks.register("register_admin_menu_item")
