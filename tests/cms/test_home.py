@@ -99,3 +99,17 @@ def test_demo_draft_has_two_readings_with_a_public_diff_and_notes(client):
     assert "业主可以书面委托他人参加业主大会会议" in html
     article = client.get(draft.url + "articles/5/").content.decode()
     assert "释义" in article and "个人信息" in article
+
+
+def test_demo_has_opinions_in_every_state_and_the_counts_agree(client):
+    from comments.models import Opinion
+    from drafts.models import DraftPage
+
+    call_command("load_demo")
+    call_command("load_demo")  # idempotent: no second set of opinions
+    draft = DraftPage.objects.get(slug="hangzhou-property-management")
+    states = set(Opinion.objects.filter(draft=draft).values_list("moderation_state", flat=True))
+    assert {"published", "pending", "rejected"} <= states
+    article = draft.current_version.provisions.get(kind="article", number=5)
+    assert article.opinion_count == Opinion.objects.filter(article=article, moderation_state="published").count() == 3
+    assert Opinion.objects.filter(is_official=True).count() == 1
