@@ -17,5 +17,11 @@ class CommentsConfig(AppConfig):
         register_article_extension(thread_context)
         register_draft_extension(draft_block_context)
         register_page_script("comments/js/thread.js")
+        from django.core.cache import cache
+        from wagtail.models import PageViewRestriction
+
         for signal in (post_save, post_delete):
             signal.connect(lambda **kwargs: sensitive.invalidate(), sender=SensitiveWord, weak=False)
+            signal.connect(
+                lambda **kwargs: cache.delete("comments:view-restrictions"), sender=PageViewRestriction, weak=False
+            )

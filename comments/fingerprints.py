@@ -50,9 +50,12 @@ def band_keys(text: str) -> list[int]:
     return keys
 
 
+def jaccard(sa: set[str], sb: set[str]) -> float:
+    if not sa or not sb:
+        return 1.0 if sa == sb else 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
 def similarity(a: str, b: str) -> float:
     """Jaccard index of the two texts' character trigrams."""
-    sa, sb = shingles(a), shingles(b)
-    if not sa or not sb:
-        return 1.0 if normalize(a) == normalize(b) else 0.0
-    return len(sa & sb) / len(sa | sb)
+    return jaccard(shingles(a), shingles(b))

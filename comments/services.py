@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from comments.models import (
 from drafts.models import DraftPage, DraftVersion, ModerationMode, Provision
 
 PUBLISHED = ModerationState.PUBLISHED
+CAMPAIGN_CANDIDATES = 50  # most recent opinions sharing a MinHash band that are compared
 
 
 class OpinionError(ValidationError):
@@ -84,6 +85,16 @@ def _check_rate(user_id: int, ip: str) -> dict:
 
 
 def _count_rate(keys: dict) -> None:
+    """Count an accepted post in every window: one round trip on Redis, add-or-incr elsewhere."""
+    client = _redis_client()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for key, (limit, _subject) in keys.items():
+            raw = cache.make_and_validate_key(key)
+            pipe.incr(raw)
+            pipe.expire(raw, limit.window + 5, nx=True)
+        pipe.execute()
+        return
     for key, (limit, _subject) in keys.items():
         if cache.add(key, 1, limit.window + 5):
             continue
@@ -91,6 +102,15 @@ def _count_rate(keys: dict) -> None:
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, limit.window + 5)
+
+
+def _redis_client():
+    """The raw Redis client behind Django's RedisCache, or None with any other cache."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
 
 
 # Counters ---------------------------------------------------------------------------------------
@@ -147,7 +167,11 @@ def _is_staff(user) -> bool:
 
 
 def _flag_campaign(opinion: Opinion) -> None:
-    """Mark the opinion and its near-twins when enough different authors sent (nearly) the same text."""
+    """Mark the opinion and its near-twins when enough different authors sent (nearly) the same text.
+
+    Cost stays flat during a campaign: once a near-twin is already flagged, this one joins it
+    without comparing further.
+    """
     keys = fingerprints.band_keys(opinion.body)
     if not keys:
         return
@@ -155,7 +179,7 @@ def _flag_campaign(opinion: Opinion) -> None:
         OpinionFingerprint.objects.filter(draft_id=opinion.draft_id, band__in=keys)
         .values_list("opinion_id", flat=True)
         .distinct()
-        .order_by("-opinion_id")[:200]
+        .order_by("-opinion_id")[:CAMPAIGN_CANDIDATES]
     )
     OpinionFingerprint.objects.bulk_create(
         [OpinionFingerprint(opinion_id=opinion.pk, draft_id=opinion.draft_id, band=key) for key in keys]
@@ -163,10 +187,17 @@ def _flag_campaign(opinion: Opinion) -> None:
     if not candidate_ids:
         return
     twins, authors = set(), {opinion.author_id}
-    for pk, body, author_id in Opinion.objects.filter(pk__in=candidate_ids).values_list("pk", "body", "author_id"):
-        if fingerprints.similarity(body, opinion.body) >= fingerprints.SIMILAR:
-            twins.add(pk)
-            authors.add(author_id)
+    mine = fingerprints.shingles(opinion.body)
+    rows = Opinion.objects.filter(pk__in=candidate_ids).values_list("pk", "body", "author_id", "is_campaign")
+    for pk, body, author_id, flagged in rows.order_by("-is_campaign", "-pk"):
+        if fingerprints.jaccard(mine, fingerprints.shingles(body)) < fingerprints.SIMILAR:
+            continue
+        if flagged:  # a known campaign: this opinion is one more of it
+            twins.clear()
+            authors = set(range(settings.OPINION_CAMPAIGN_AUTHORS))
+            break
+        twins.add(pk)
+        authors.add(author_id)
     if len(authors) >= settings.OPINION_CAMPAIGN_AUTHORS:
         opinion.is_campaign = True
         Opinion.objects.filter(pk__in=twins | {opinion.pk}, is_campaign=False).update(is_campaign=True)
@@ -178,6 +209,7 @@ def opinion_post(
     draft: DraftPage,
     body: str,
     article_id: int | None = None,
+    article: Provision | None = None,
     reply_to_id: int | None = None,
     ip: str = "",
     submission_key: uuid.UUID | None = None,
@@ -190,18 +222,26 @@ def opinion_post(
         raise OpinionError(_("请先登录再发表意见。"), code="login")
     if not user.is_active or not user.confirmed_at and not user.is_superuser:
         raise OpinionError(_("请先确认您的邮箱或手机号码，再发表意见。"), code="unconfirmed")
-    if submission_key is not None:
-        earlier = Opinion.objects.filter(author=user, submission_key=submission_key).first()
-        if earlier is not None:
-            return earlier, False
     staff = _is_staff(user)
     if not draft.live:
         raise OpinionError(_("这部草案尚未发布。"), code="not_live")
     if not staff and not draft.is_open(now):
         raise OpinionError(_("征求意见期已结束或尚未开始，不能再发表意见。"), code="closed")
     body = _clean_body(body, draft.opinion_max_length)
+    digest = fingerprints.text_hash(body)
+    # One query answers both: was this very submission made already (a double click, a resent
+    # form), and has this author sent the same text on this draft before?
+    same = Q(draft=draft, text_hash=digest) & ~Q(moderation_state=ModerationState.WITHDRAWN)
+    if submission_key is not None:
+        same |= Q(submission_key=submission_key)
+    earlier = list(Opinion.objects.filter(Q(author=user) & same)[:2])
+    for opinion in earlier:
+        if submission_key is not None and opinion.submission_key == submission_key:
+            return opinion, False
+    if earlier:
+        raise OpinionError(_("您已经提交过相同内容的意见，请不要重复提交。"), code="duplicate")
 
-    parent = reply_to = article = None
+    parent = reply_to = None
     version_id = draft.current_version_id
     if reply_to_id is not None:
         reply_to = Opinion.objects.filter(pk=reply_to_id, draft=draft).select_related("parent").first()
@@ -211,21 +251,16 @@ def opinion_post(
         if reply_to.moderation_state != PUBLISHED or parent.moderation_state != PUBLISHED:
             raise OpinionError(_("这条意见目前没有公开，不能回复。"), code="parent_hidden")
         article_id, version_id = parent.article_id, parent.version_id
-    elif article_id is not None:
-        article = Provision.objects.filter(pk=article_id, version_id=version_id, kind="article").first()
-        if article is None:
+    else:
+        if article is None and article_id is not None:
+            article = Provision.objects.filter(pk=article_id).only("id", "version_id", "kind").first()
+        not_current = article is not None and (article.version_id != version_id or article.kind != "article")
+        if not_current or (article is None and article_id is not None):
             raise OpinionError(_("这一条不在草案的当前版本中，请刷新页面后再试。"), code="no_article")
+        article_id = article.pk if article is not None else None
     if version_id is None:
         raise OpinionError(_("这部草案还没有正文。"), code="no_text")
-
-    digest = fingerprints.text_hash(body)
     rate_keys = {} if staff else _check_rate(user.pk, ip)
-    if (
-        Opinion.objects.filter(author=user, draft=draft, text_hash=digest)
-        .exclude(moderation_state=ModerationState.WITHDRAWN)
-        .exists()
-    ):
-        raise OpinionError(_("您已经提交过相同内容的意见，请不要重复提交。"), code="duplicate")
 
     held = [] if staff else sensitive.find(body)
     published_at_once = staff or (draft.moderation_mode == ModerationMode.POST and not held)

@@ -10,12 +10,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import PageViewRestriction
 
 from cms.throttle import client_ip
 from comments import selectors, services
@@ -26,14 +28,25 @@ from drafts.models import DraftPage, Provision
 
 
 def _live_draft(pk) -> DraftPage:
-    draft = DraftPage.objects.live().public().filter(pk=pk).first()
+    """A published draft that visitors may see (no view restriction on it or above it)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(_("没有这部草案。")) from None
+    drafts = DraftPage.objects.live()
+    # Restrictions are rare; while there are none, skip the query that checks them on every post.
+    if cache.get_or_set("comments:view-restrictions", lambda: PageViewRestriction.objects.exists(), 60):
+        drafts = drafts.public()
+    draft = drafts.filter(pk=pk).first()
     if draft is None:
         raise Http404(_("没有这部草案。"))
     return draft
 
 
 def article_url(draft: DraftPage, article, request=None) -> str:
-    base = draft.get_url(request)
+    # Without the request: Wagtail then reads the site root paths from the cache instead of
+    # looking the site up in the database on every call.
+    base = draft.url
     if article is None:
         return reverse("comments:draft_thread", args=[draft.pk])
     return f"{base}articles/{article.number}/"
@@ -152,10 +165,14 @@ def opinion_new(request):
             raise Http404(_("要回复的意见不存在或已不再公开。"))
     article = None
     article_id = source.get("article") or None
-    if article_id and str(article_id).isdigit():
-        article = Provision.objects.filter(pk=article_id, kind="article", version__draft=draft).first()
-    elif reply_to is not None:
+    if reply_to is not None:
         article = reply_to.article
+    elif article_id and str(article_id).isdigit():
+        article = (
+            Provision.objects.filter(pk=article_id, kind="article", version__draft_id=draft.pk)
+            .only("id", "number", "label", "text", "version_id", "kind")
+            .first()
+        )
     if request.method == "GET":
         form = OpinionForm(
             initial={
@@ -172,7 +189,9 @@ def opinion_new(request):
                 user=request.user,
                 draft=draft,
                 body=form.cleaned_data["body"],
-                article_id=article.pk if article and not reply_to else None,
+                article=article if not reply_to else None,
+                # An article asked for but not found in this draft: the service says so.
+                article_id=form.cleaned_data["article"] if article is None and not reply_to else None,
                 reply_to_id=reply_to.pk if reply_to else None,
                 ip=client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
                 submission_key=form.cleaned_data["submission_key"],

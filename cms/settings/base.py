@@ -89,6 +89,8 @@ AUTH_USER_MODEL = "cms.User"
 AUTHENTICATION_BACKENDS = ["cms.auth_backends.IdentifierBackend"]
 LOGIN_URL = "accounts:login"
 CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
+# Sessions are read on every request: from the cache first (Redis in production), the database behind it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [

@@ -326,3 +326,14 @@ def test_a_reply_to_a_reply_names_whom_it_answers_without_extra_queries(client, 
     with CaptureQueriesContext(connection) as more:
         client.get(article_url(draft))
     assert len(more) == len(queries)
+
+
+def test_a_draft_behind_a_view_restriction_takes_no_opinions(client, draft, article, citizen):
+    from wagtail.models import PageViewRestriction
+
+    client.force_login(citizen)
+    client.get(article_url(draft))  # caches "no restrictions anywhere"
+    PageViewRestriction.objects.create(page=draft, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    response = client.post("/opinions/new/", form_data(draft, "受限草案上的意见", article))
+    assert response.status_code == 404
+    assert not Opinion.objects.exists()
