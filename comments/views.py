@@ -23,6 +23,7 @@ from cms.throttle import client_ip
 from comments import selectors, services
 from comments.forms import OpinionForm, ReportForm
 from comments.models import ModerationState, Opinion
+from comments.rendering import OpinionRenderer
 from comments.services import OpinionError
 from drafts.models import DraftPage, Provision
 
@@ -87,9 +88,11 @@ def thread_context(request, draft: DraftPage, version, article) -> dict:
             initial={"draft": draft.pk, "article": article_id or "", "submission_key": uuid.uuid4()},
             max_length=draft.opinion_max_length,
         )
+    renderer = OpinionRenderer(request, can_post=can_post, supported=page.supported)
     return {
         "template": "comments/_thread.html",
         "thread": page,
+        "thread_items": renderer.thread_items(page),
         "thread_article": article,
         "thread_url": article_url(draft, article, request),
         "thread_fragment_url": (
@@ -143,10 +146,19 @@ def replies(request, opinion_id: int):
         raise Http404(_("这条意见不存在或已不再公开。"))
     _live_draft(parent.draft_id)
     page = selectors.replies_page(parent=parent, cursor=request.GET.get("after"), user=request.user)
-    context = {"parent": parent, "thread": page, "draft": parent.draft, "can_post": parent.draft.is_open()}
+    can_post = parent.draft.is_open()
+    renderer = OpinionRenderer(request, can_post=can_post, supported=page.supported)
+    context = {
+        "parent": parent,
+        "thread": page,
+        "thread_items": [(o, renderer.html(o), []) for o in page.opinions],
+        "draft": parent.draft,
+        "can_post": can_post,
+    }
     if request.GET.get("partial"):
         return render(request, "comments/_replies_items.html", context)
     context["back_url"] = _opinion_url(parent, request)
+    context["parent_html"] = renderer.html(parent)
     return render(request, "comments/replies_page.html", context)
 
 
@@ -214,10 +226,12 @@ def opinion_new(request):
 
 
 def _form_page(request, draft, article, reply_to, form, status=200):
+    renderer = OpinionRenderer(request, can_post=False, supported=set())
     context = {
         "draft": draft,
         "article": article,
         "reply_to": reply_to,
+        "reply_to_html": renderer.html(reply_to) if reply_to else "",
         "opinion_form": form,
         "can_post": draft.is_open(),
         "back_url": article_url(draft, article, request),
