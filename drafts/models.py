@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -26,6 +27,15 @@ class DraftIndexPage(Page):
 
     class Meta:
         verbose_name = _("法规草案列表")
+
+    def route(self, request, path_components):
+        """Find the draft and its specific page in one query (Wagtail's default takes two)."""
+        if path_components:
+            draft = DraftPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if draft is None or not draft.live:
+                raise Http404
+            return draft.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from drafts.forms import DraftFilterForm

@@ -122,7 +122,7 @@ def draft_print(request, draft: DraftPage):
 
 
 def _article_rows(version: DraftVersion, number: int) -> tuple[Row, list[Row]]:
-    """The article with its paragraphs and items, and the headings above it."""
+    """The article with its paragraphs and items, and the headings above it: three queries."""
     article = (
         Provision.objects.filter(version=version, kind="article", number=number)
         .only("position", "parent_id")
@@ -131,29 +131,50 @@ def _article_rows(version: DraftVersion, number: int) -> tuple[Row, list[Row]]:
     )
     if article is None:
         raise Http404(_("没有这一条。"))
-    end = (
-        Provision.objects.filter(version=version, position__gt=article.position, kind__in=["article", *HEADING_KINDS])
+    # The article runs until the next article or heading; read ahead a little and cut there.
+    ahead = 200
+    values = list(
+        Provision.objects.filter(version=version, position__gte=article.position)
         .order_by("position")
-        .values_list("position", flat=True)
-        .first()
+        .values_list(*COLUMNS)[:ahead]
     )
-    span = Provision.objects.filter(version=version, position__gte=article.position)
-    if end is not None:
-        span = span.filter(position__lt=end)
-    rows = [Row(*values) for values in span.order_by("position").values_list(*COLUMNS)]
+    rows = [Row(*values[0])]
+    for row_values in values[1:]:
+        row = Row(*row_values)
+        if row.kind == "article" or row.kind in HEADING_KINDS:
+            break
+        rows.append(row)
+    else:
+        if len(values) == ahead:  # an article longer than the look-ahead: read it whole
+            end = (
+                Provision.objects.filter(
+                    version=version, position__gt=article.position, kind__in=["article", *HEADING_KINDS]
+                )
+                .order_by("position")
+                .values_list("position", flat=True)
+                .first()
+            )
+            span = Provision.objects.filter(version=version, position__gte=article.position)
+            if end is not None:
+                span = span.filter(position__lt=end)
+            rows = [Row(*v) for v in span.order_by("position").values_list(*COLUMNS)]
     by_id = {row.id: row for row in rows}
     for row in rows[1:]:
         if row.parent_id in by_id:
             by_id[row.parent_id].children.append(row)
-    # The headings above: walk up the parent links (at most 编 > 分编 > 章 > 节).
+    # The headings above (编 > 分编 > 章 > 节): all headings before the article, then the parent links.
     trail: list[Row] = []
-    parent_id = article.parent_id
-    while parent_id is not None:
-        values = Provision.objects.filter(pk=parent_id).values_list(*COLUMNS).first()
-        if values is None:
-            break
-        trail.insert(0, Row(*values))
-        parent_id = trail[0].parent_id
+    if article.parent_id is not None:
+        headings = {
+            v[0]: Row(*v)
+            for v in Provision.objects.filter(
+                version=version, kind__in=HEADING_KINDS, position__lt=article.position
+            ).values_list(*COLUMNS)
+        }
+        parent_id = article.parent_id
+        while parent_id in headings:
+            trail.insert(0, headings[parent_id])
+            parent_id = trail[0].parent_id
     return rows[0], trail
 
 
