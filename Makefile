@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+# The benchmarks' extras (django-comments-xtd to compare with) go into the same venv, for `make bench` only.
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat requirements.txt requirements-dev.txt requirements-bench.txt | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/legislation
 # The benchmarks drop and rebuild their own database, never the one above.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/legislation_bench
@@ -18,6 +20,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	@rm -f $(VENV)/.bench-installed-*
 	@touch $@
 
 ## Set everything up on SQLite and start the web server and the task cluster (Ctrl-C stops both).
@@ -41,7 +48,7 @@ lint: venv
 
 ## Every benchmark on PostgreSQL (BENCH_ARGS="drafts --scale 100000" to choose); prints one table
 ## of figures and writes bench/results.json.
-bench: venv
+bench: $(BENCH_STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
 
 ## Recompile translations after editing cms/locale/*/LC_MESSAGES/django.po (needs gettext).
