@@ -5,6 +5,8 @@ import uuid
 
 from django.core.cache import cache
 
+from comments.fingerprints import normalize
+
 _GENERATION_KEY = "comments:sensitive-words:generation"
 _compiled: tuple[object, re.Pattern | None] = (None, None)
 
@@ -31,8 +33,7 @@ def _pattern() -> re.Pattern | None:
         from comments.models import SensitiveWord
 
         words = sorted(
-            {w.strip().lower() for w in SensitiveWord.objects.filter(is_active=True).values_list("word", flat=True)}
-            - {""},
+            {normalize(w) for w in SensitiveWord.objects.filter(is_active=True).values_list("word", flat=True)} - {""},
             key=len,
             reverse=True,
         )
@@ -41,9 +42,9 @@ def _pattern() -> re.Pattern | None:
 
 
 def find(text: str) -> list[str]:
-    """The distinct sensitive words in `text` (case-insensitive; spaces inside a word do not hide it)."""
+    """The distinct sensitive words in `text`, compared as letters and digits only (NFKC, lower case):
+    spaces, punctuation, zero-width characters or full-width letters inside a word do not hide it."""
     pattern = _pattern()
     if pattern is None:
         return []
-    squeezed = re.sub(r"\s+", "", text).lower()
-    return sorted(set(pattern.findall(squeezed)))
+    return sorted(set(pattern.findall(normalize(text))))

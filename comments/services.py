@@ -5,6 +5,7 @@ comment period, the length limit, rate limits, duplicates, sensitive words, camp
 submission. Counters (per article, per version, replies per opinion) change only here, with F().
 """
 
+import ipaddress
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -57,51 +58,61 @@ _LIMITS = [
 ]
 
 
-def _limit_keys(user_id: int, ip: str) -> dict[str, tuple[_Limit, str]]:
+def _subject_ip(ip: str) -> str:
+    """IPv6 clients are limited per /64: one household or phone gets a whole /64 to rotate through."""
+    if ":" in ip:
+        try:
+            return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+        except ValueError:
+            return ip
+    return ip
+
+
+def _limit_keys(user_id: int, ip: str) -> dict[str, _Limit]:
     keys = {}
+    now = int(timezone.now().timestamp())
     for limit in _LIMITS:
-        subject = user_id if limit.scope.startswith("user") else ip
+        subject = user_id if limit.scope.startswith("user") else _subject_ip(ip)
         if subject in (None, ""):
             continue
         # Fixed windows: the key names the window it counts, so it never needs resetting.
-        window_index = int(timezone.now().timestamp()) // limit.window
-        keys[f"opinion-rate:{limit.scope}:{subject}:{window_index}"] = (limit, subject)
+        keys[f"opinion-rate:{limit.scope}:{subject}:{now // limit.window}"] = limit
     return keys
 
 
-def _check_rate(user_id: int, ip: str) -> dict:
+def _take_rate(user_id: int, ip: str) -> None:
+    """Count this attempt in every window, then refuse it if a window is over its limit.
+
+    Counting first (atomically) means parallel requests cannot all slip under a limit together.
+    """
     keys = _limit_keys(user_id, ip)
-    counts = cache.get_many(list(keys))
-    for key, (limit, _subject) in keys.items():
-        if counts.get(key, 0) >= getattr(settings, limit.setting):
-            if limit.window == 60:
-                raise OpinionError(_("您提交得太频繁了，请过一分钟再试。"), code="rate_minute")
-            raise OpinionError(
-                _("今天提交的意见已达到上限（%(limit)s 条），请明天再来。")
-                % {"limit": getattr(settings, limit.setting)},
-                code="rate_day",
-            )
-    return keys
-
-
-def _count_rate(keys: dict) -> None:
-    """Count an accepted post in every window: one round trip on Redis, add-or-incr elsewhere."""
     client = _redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=False)
-        for key, (limit, _subject) in keys.items():
+        for key, limit in keys.items():
             raw = cache.make_and_validate_key(key)
             pipe.incr(raw)
             pipe.expire(raw, limit.window + 5, nx=True)
-        pipe.execute()
-        return
-    for key, (limit, _subject) in keys.items():
-        if cache.add(key, 1, limit.window + 5):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, limit.window + 5)
+        counts = pipe.execute()[::2]
+    else:
+        counts = []
+        for key, limit in keys.items():
+            if cache.add(key, 1, limit.window + 5):
+                counts.append(1)
+                continue
+            try:
+                counts.append(cache.incr(key))
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, limit.window + 5)
+                counts.append(1)
+    for count, limit in zip(counts, keys.values(), strict=True):
+        allowed = getattr(settings, limit.setting)
+        if count > allowed:
+            if limit.window == 60:
+                raise OpinionError(_("您提交得太频繁了，请过一分钟再试。"), code="rate_minute")
+            raise OpinionError(
+                _("今天提交的意见已达到上限（%(limit)s 条），请明天再来。") % {"limit": allowed}, code="rate_day"
+            )
 
 
 def _redis_client():
@@ -160,6 +171,11 @@ def _clean_body(body: str, max_length: int) -> str:
             code="too_long",
         )
     return body
+
+
+def may_post_outside_period(user) -> bool:
+    """Staff answer (officially) before and after the comment period too."""
+    return user.is_authenticated and _is_staff(user)
 
 
 def _is_staff(user) -> bool:
@@ -260,7 +276,8 @@ def opinion_post(
         article_id = article.pk if article is not None else None
     if version_id is None:
         raise OpinionError(_("这部草案还没有正文。"), code="no_text")
-    rate_keys = {} if staff else _check_rate(user.pk, ip)
+    if not staff:
+        _take_rate(user.pk, ip)
 
     held = [] if staff else sensitive.find(body)
     published_at_once = staff or (draft.moderation_mode == ModerationMode.POST and not held)
@@ -294,7 +311,6 @@ def opinion_post(
         if submission_key is None or earlier is None:
             raise
         return earlier, False
-    _count_rate(rate_keys)
     return opinion, True
 
 
@@ -302,8 +318,9 @@ def opinion_post(
 
 
 def _published_for_action(opinion_id: int, user, *, action: str) -> Opinion:
-    opinion = Opinion.objects.select_related("draft").filter(pk=opinion_id).first()
-    if opinion is None or opinion.moderation_state != PUBLISHED:
+    opinion = Opinion.objects.select_related("draft", "parent").filter(pk=opinion_id).first()
+    hidden_thread = opinion is not None and opinion.parent is not None and opinion.parent.moderation_state != PUBLISHED
+    if opinion is None or opinion.moderation_state != PUBLISHED or hidden_thread or not opinion.draft.live:
         raise OpinionError(_("这条意见不存在或已不再公开。"), code="not_public")
     if opinion.author_id == user.pk:
         if action == "support":
@@ -374,6 +391,15 @@ def _transition(opinions: list[Opinion], to_state: str, *, actor, reason: str) -
     now = timezone.now()
     leaving = [o for o in opinions if o.moderation_state == PUBLISHED and to_state != PUBLISHED]
     arriving = [o for o in opinions if o.moderation_state != PUBLISHED and to_state == PUBLISHED]
+    # A reply counts only while its thread is public: its own change moves the counters only if its
+    # top-level opinion is published (before this change, or by it).
+    parent_ids = {o.parent_id for o in leaving + arriving if o.parent_id}
+    public_parents = set(
+        Opinion.objects.filter(pk__in=parent_ids, moderation_state=PUBLISHED).values_list("pk", flat=True)
+    )
+    public_parents |= {o.pk for o in arriving if o.parent_id is None}
+    leaving = [o for o in leaving if o.parent_id is None or o.parent_id in public_parents]
+    arriving = [o for o in arriving if o.parent_id is None or o.parent_id in public_parents]
     ModerationEvent.objects.bulk_create(
         [
             ModerationEvent(opinion=o, actor=actor, from_state=o.moderation_state, to_state=to_state, reason=reason)
@@ -388,6 +414,16 @@ def _transition(opinions: list[Opinion], to_state: str, *, actor, reason: str) -
     Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(**changes)
     _apply_counts(leaving, -1)
     _apply_counts(arriving, 1)
+    # A thread's published replies are seen, and counted, only while its top-level opinion is.
+    for group, sign in ((leaving, -1), (arriving, 1)):
+        tops = [o.pk for o in group if o.parent_id is None]
+        if tops:
+            replies = list(
+                Opinion.objects.filter(parent_id__in=tops, moderation_state=PUBLISHED).exclude(
+                    pk__in=[o.pk for o in opinions]
+                )
+            )
+            _apply_counts(replies, sign)
     for o in opinions:
         o.moderation_state, o.moderation_reason = to_state, reason
     return opinions
@@ -412,6 +448,16 @@ def opinions_moderate(*, moderator, opinion_ids: list[int], action: str, reason:
         raise OpinionError(_("请先选择要审核的意见。"), code="empty")
     locked = list(Opinion.objects.select_for_update().filter(pk__in=opinion_ids).order_by("pk"))
     movable = [o for o in locked if o.moderation_state in _ALLOWED[to_state]]
+    if to_state == PUBLISHED:
+        # A reply goes public only inside a public thread: its top-level opinion published (now or
+        # in this same batch).
+        parents = {o.parent_id for o in movable if o.parent_id}
+        public = set(
+            Opinion.objects.filter(pk__in=parents, moderation_state=PUBLISHED).values_list("pk", flat=True)
+        ) | {o.pk for o in movable if o.parent_id is None}
+        movable = [o for o in movable if o.parent_id is None or o.parent_id in public]
+        # Tops first, so that their replies are counted once, with them.
+        movable.sort(key=lambda o: o.parent_id is not None)
     _transition(movable, to_state, actor=moderator, reason=reason)
     for opinion in movable:
         if opinion.author_id and to_state in (PUBLISHED, ModerationState.REJECTED):

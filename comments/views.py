@@ -28,12 +28,17 @@ from comments.services import OpinionError
 from drafts.models import DraftPage, Provision
 
 
+def _int(value) -> int | None:
+    """A positive database id from a query or form value, or None (never a 500 on "²" or "1e3")."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 def _live_draft(pk) -> DraftPage:
     """A published draft that visitors may see (no view restriction on it or above it)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404(_("没有这部草案。")) from None
+    pk = _int(pk)
+    if pk is None:
+        raise Http404(_("没有这部草案。"))
     drafts = DraftPage.objects.live()
     # Restrictions are rare; while there are none, skip the query that checks them on every post.
     if cache.get_or_set("comments:view-restrictions", lambda: PageViewRestriction.objects.exists(), 60):
@@ -101,6 +106,10 @@ def thread_context(request, draft: DraftPage, version, article) -> dict:
             else reverse("comments:draft_thread", args=[draft.pk])
         ),
         "thread_count": article.opinion_count if article is not None else None,
+        # On an earlier version's article page, sort and page links stay on that version.
+        "version_query": (
+            f"version={version.number}&" if version is not None and version.pk != draft.current_version_id else ""
+        ),
         "can_post": can_post,
         "opinion_form": form,
         "draft": draft,
@@ -172,16 +181,16 @@ def opinion_new(request):
     reply_to = None
     reply_to_id = source.get("reply_to") or None
     if reply_to_id:
-        reply_to = selectors.public_opinion(int(reply_to_id)) if str(reply_to_id).isdigit() else None
+        reply_to = selectors.public_opinion(_int(reply_to_id)) if _int(reply_to_id) else None
         if reply_to is None or reply_to.draft_id != draft.pk:
             raise Http404(_("要回复的意见不存在或已不再公开。"))
     article = None
     article_id = source.get("article") or None
     if reply_to is not None:
         article = reply_to.article
-    elif article_id and str(article_id).isdigit():
+    elif _int(article_id):
         article = (
-            Provision.objects.filter(pk=article_id, kind="article", version__draft_id=draft.pk)
+            Provision.objects.filter(pk=_int(article_id), kind="article", version__draft_id=draft.pk)
             .only("id", "number", "label", "text", "version_id", "kind")
             .first()
         )
@@ -232,8 +241,10 @@ def _form_page(request, draft, article, reply_to, form, status=200):
         "article": article,
         "reply_to": reply_to,
         "reply_to_html": renderer.html(reply_to) if reply_to else "",
+        # A refused post keeps its form and text, even when the period has just closed.
+        "keep_text": form.is_bound,
         "opinion_form": form,
-        "can_post": draft.is_open(),
+        "can_post": draft.is_open() or services.may_post_outside_period(request.user),
         "back_url": article_url(draft, article, request),
     }
     return render(request, "comments/form_page.html", context, status=status)
@@ -249,6 +260,7 @@ def _refused(request, exc: OpinionError, back: str):
 @require_POST
 def support(request, opinion_id: int):
     opinion = get_object_or_404(Opinion.objects.select_related("draft", "article"), pk=opinion_id)
+    _live_draft(opinion.draft_id)
     back = _next_url(request, _opinion_url(opinion, request))
     if not request.user.is_authenticated:
         if _wants_json(request):
@@ -270,6 +282,7 @@ def report(request, opinion_id: int):
     opinion = selectors.public_opinion(opinion_id)
     if opinion is None:
         raise Http404(_("这条意见不存在或已不再公开。"))
+    _live_draft(opinion.draft_id)
     back = _next_url(request, _opinion_url(opinion, request))
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

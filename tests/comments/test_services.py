@@ -55,6 +55,12 @@ def test_post_moderation_publishes_at_once_unless_a_sensitive_word_holds_it(draf
     assert article.opinion_count == 1
 
 
+@pytest.mark.parametrize("disguised", ["代\u200b开发票", "代.开.发.票", "代 开 发 票", "ＡＢ代开发票"])
+def test_sensitive_words_are_found_through_disguises(disguised):
+    SensitiveWord.objects.create(word="代开发票")
+    assert sensitive.find(f"小区门口有人{disguised}") == ["代开发票"]
+
+
 def test_sensitive_word_list_changes_take_effect_at_once(draft, citizen):
     word = SensitiveWord.objects.create(word="违禁词")
     assert sensitive.find("这里有违禁词") == ["违禁词"]
@@ -143,12 +149,31 @@ def test_rate_limits_per_user_and_per_ip(draft, citizen):
     with pytest.raises(OpinionError, match="太频繁") as refused:
         post(citizen, draft, "第四条意见。", ip="10.0.0.9")
     assert refused.value.code == "rate_minute"
-    neighbours = [UserFactory() for _ in range(3)]
-    for n, user in enumerate(neighbours[:2]):
-        post(user, draft, f"同一出口地址的第{n}位用户。", ip="10.0.0.9")
+    # Attempts count, refused ones too: the address has used 4 of its 5.
+    neighbours = [UserFactory() for _ in range(2)]
+    post(neighbours[0], draft, "同一出口地址的另一位用户。", ip="10.0.0.9")
     with pytest.raises(OpinionError, match="太频繁"):
-        post(neighbours[2], draft, "同一出口地址的第三位用户。", ip="10.0.0.9")
-    assert post(neighbours[2], draft, "换了一个地址。", ip="10.0.0.10").pk
+        post(neighbours[1], draft, "同一出口地址的第三位用户。", ip="10.0.0.9")
+    assert post(neighbours[1], draft, "换了一个地址。", ip="10.0.0.10").pk
+
+
+@override_settings(OPINION_RATE_PER_IP_MINUTE=2)
+def test_ipv6_addresses_share_a_limit_per_64(draft):
+    post(UserFactory(), draft, "第一位用户的意见。", ip="2001:db8:1:2::10")
+    post(UserFactory(), draft, "第二位用户的意见。", ip="2001:db8:1:2:ffff::1")
+    with pytest.raises(OpinionError, match="太频繁"):
+        post(UserFactory(), draft, "第三位用户的意见。", ip="2001:db8:1:2::abcd")
+    assert post(UserFactory(), draft, "另一个网段的意见。", ip="2001:db8:1:3::1").pk
+
+
+def test_parallel_posts_cannot_all_slip_under_the_limit(draft, citizen, settings):
+    settings.OPINION_RATE_PER_USER_MINUTE = 2
+    from comments.services import _take_rate
+
+    _take_rate(citizen.pk, "10.1.1.1")
+    _take_rate(citizen.pk, "10.1.1.1")  # two requests counted before either has saved anything
+    with pytest.raises(OpinionError):
+        _take_rate(citizen.pk, "10.1.1.1")
 
 
 @override_settings(OPINION_RATE_PER_USER_DAY=2)
@@ -283,3 +308,57 @@ def test_article_of_an_old_version_is_refused(draft, citizen):
     assert other_version_article is None  # one version only: any other id is foreign
     with pytest.raises(OpinionError, match="当前版本"):
         post(citizen, draft, article_id=999_999)
+
+
+def test_a_reply_is_not_published_under_an_opinion_that_left(draft, article, citizen, other, moderator):
+    top = post(citizen, draft, article_id=article.pk)
+    publish(moderator, top)
+    reply = post(other, draft, "一条回复，等待审核。", reply_to_id=top.pk)
+    services.opinion_withdraw(user=citizen, opinion_id=top.pk)
+    assert publish(moderator, reply) == []
+    reply.refresh_from_db()
+    article.refresh_from_db()
+    top.refresh_from_db()
+    assert reply.moderation_state == ModerationState.PENDING
+    assert article.opinion_count == 0 and top.reply_count == 0
+
+
+def test_a_top_opinion_and_its_reply_published_together_count_once(draft, article, citizen, other, moderator):
+    top = post(citizen, draft, article_id=article.pk)
+    Opinion.objects.filter(pk=top.pk).update(moderation_state=ModerationState.PUBLISHED)
+    reply = post(other, draft, "回复。", reply_to_id=top.pk)
+    Opinion.objects.filter(pk=top.pk).update(moderation_state=ModerationState.PENDING)
+    publish(moderator, reply, top)
+    article.refresh_from_db()
+    top.refresh_from_db()
+    assert article.opinion_count == 2 and top.reply_count == 1
+
+
+def test_counts_follow_a_thread_as_its_top_opinion_is_hidden_and_shown(draft, article, citizen, moderator):
+    top = post(citizen, draft, article_id=article.pk)
+    publish(moderator, top)
+    replies = [post(UserFactory(), draft, f"回复{n}。", reply_to_id=top.pk) for n in range(2)]
+    publish(moderator, *replies)
+    article.refresh_from_db()
+    assert article.opinion_count == 3
+    services.opinions_moderate(moderator=moderator, opinion_ids=[top.pk], action="hide", reason="待核实")
+    article.refresh_from_db()
+    version = DraftVersion.objects.get(pk=draft.current_version_id)
+    assert article.opinion_count == 0 and version.opinion_count == 0
+    # A reply hidden while its thread is hidden does not count twice.
+    services.opinions_moderate(moderator=moderator, opinion_ids=[replies[0].pk], action="hide", reason="广告")
+    with pytest.raises(OpinionError, match="不再公开"):
+        services.opinion_support(user=UserFactory(), opinion_id=replies[1].pk)
+    publish(moderator, top)
+    article.refresh_from_db()
+    top.refresh_from_db()
+    assert article.opinion_count == 2 and top.reply_count == 1
+    assert article.opinion_count == Opinion.objects.filter(article=article, moderation_state="published").count()
+
+
+def test_support_on_an_unpublished_draft_is_refused(draft, article, citizen, other, moderator):
+    opinion = post(citizen, draft, article_id=article.pk)
+    publish(moderator, opinion)
+    draft.unpublish()
+    with pytest.raises(OpinionError, match="不再公开"):
+        services.opinion_support(user=other, opinion_id=opinion.pk)

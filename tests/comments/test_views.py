@@ -337,3 +337,35 @@ def test_a_draft_behind_a_view_restriction_takes_no_opinions(client, draft, arti
     response = client.post("/opinions/new/", form_data(draft, "受限草案上的意见", article))
     assert response.status_code == 404
     assert not Opinion.objects.exists()
+
+
+def test_report_and_support_of_an_opinion_on_an_unpublished_draft_are_not_found(client, draft, article, citizen):
+    opinion = published(citizen, draft, "未公开草案上的意见", article)
+    draft.unpublish()
+    client.force_login(UserFactory())
+    assert client.get(f"/opinions/{opinion.pk}/report/").status_code == 404
+    assert client.post(f"/opinions/{opinion.pk}/support/").status_code == 404
+
+
+def test_an_overlong_or_malformed_post_says_why_and_keeps_the_text(client, draft, article, citizen):
+    client.force_login(citizen)
+    response = client.post("/opinions/new/", form_data(draft, "长" * 100_001, article))
+    assert response.status_code == 400 and "意见太长了" in response.content.decode()
+    bad_key = form_data(draft, "一条普通的意见", article, submission_key="not-a-uuid")
+    html = client.post("/opinions/new/", bad_key).content.decode()
+    assert "页面已过期" in html and "一条普通的意见" in html
+
+
+def test_text_is_kept_when_the_period_closed_while_typing(client, draft, article, citizen):
+    client.force_login(citizen)
+    DraftPage.objects.filter(pk=draft.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    html = client.post("/opinions/new/", form_data(draft, "我写了很久的意见文字", article)).content.decode()
+    assert "征求意见期已结束" in html and "我写了很久的意见文字" in html
+
+
+@pytest.mark.parametrize("value", ["%C2%B2", "1e3", "-1", "abc"])
+def test_odd_ids_are_not_found_not_errors(client, draft, citizen, value):
+    client.force_login(citizen)
+    assert client.get(f"/opinions/new/?draft={draft.pk}&reply_to={value}").status_code in (200, 404)
+    assert client.get(f"/opinions/new/?draft={draft.pk}&article={value}").status_code in (200, 404)
+    assert client.get(f"/opinions/new/?draft={value}").status_code == 404
