@@ -7,12 +7,12 @@ the difference is shown character by character: Chinese has no spaces to split w
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
 from drafts.diffing import char_diff, diff_html
+from drafts.matching import stable_positions
 from drafts.models import DraftVersion
 from drafts.rendering import Row, articles, version_rows
 
@@ -43,29 +43,6 @@ def _normal(text: str) -> str:
     return "".join(text.split())
 
 
-def _stable(indices: list[int]) -> set[int]:
-    """Positions (into `indices`) that form a longest increasing subsequence: the articles that did not move."""
-    tails: list[int] = []  # tails[k] = index into `indices` of the smallest tail of an increasing run of length k+1
-    tail_values: list[int] = []
-    previous: list[int] = [-1] * len(indices)
-    for i, value in enumerate(indices):
-        k = bisect.bisect_left(tail_values, value)
-        if k:
-            previous[i] = tails[k - 1]
-        if k == len(tails):
-            tails.append(i)
-            tail_values.append(value)
-        else:
-            tails[k] = i
-            tail_values[k] = value
-    keep: set[int] = set()
-    i = tails[-1] if tails else -1
-    while i != -1:
-        keep.add(i)
-        i = previous[i]
-    return keep
-
-
 def version_diff(old_version: DraftVersion, new_version: DraftVersion) -> list[DiffRow]:
     """Every article of both versions, in the newer version's order, deleted ones where they stood."""
     old = articles(version_rows(old_version, identity=True))
@@ -79,8 +56,8 @@ def version_diff(old_version: DraftVersion, new_version: DraftVersion) -> list[D
             merged_into.setdefault(str(lineage), []).append(row)
     pairs = [(old_index.get(str(row.lineage)), row) for row in new]
     matched = [i for i, _row in pairs if i is not None]
-    stable_positions = _stable(matched)
-    stable_old = {matched[k] for k in stable_positions}
+    stable = stable_positions(matched)
+    stable_old = {matched[k] for k in stable}
 
     rows: list[DiffRow] = []
     emitted_old: set[int] = set()

@@ -308,7 +308,7 @@ def _place(article: ArticleRef) -> tuple[int, str]:
     return article.number, article.label.partition("条")[2]
 
 
-def _stable(sequence: Sequence[int]) -> set[int]:
+def stable_positions(sequence: Sequence[int]) -> set[int]:
     """Positions of one longest strictly increasing subsequence (patience sorting)."""
     tail_values: list[int] = []
     tail_positions: list[int] = []
@@ -529,7 +529,7 @@ class _Matcher:
 
     def result(self) -> MatchResult:
         paired = [(j, i) for j, i in enumerate(self.new_to_old) if i is not None]
-        stable = _stable([i for _j, i in paired])
+        stable = stable_positions([i for _j, i in paired])
         pairs = [
             Pair(
                 old=i,

@@ -42,3 +42,28 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
         model = Department
 
     name = factory.Sequence(lambda n: f"市第{n}局")
+
+
+def open_draft(text: str, title: str, slug: str = ""):
+    """A published draft regulation, open for comment since yesterday for twenty days, under a new list page."""
+    from datetime import timedelta
+
+    from cms.models import HomePage
+    from drafts.models import DraftIndexPage
+    from drafts.parser import parse_text
+    from drafts.services import draft_create
+
+    home = HomePage.objects.get()
+    index = DraftIndexPage(title="法规草案", slug="drafts")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    now = timezone.now()
+    return draft_create(
+        index=index,
+        result=parse_text(text),
+        title=title,
+        slug=slug,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=20),
+        publish=True,
+    )

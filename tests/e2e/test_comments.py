@@ -1,40 +1,17 @@
 """A citizen registers and comments on article 5, replies and supports; a moderator publishes; a visitor reads."""
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from cms.models import HomePage
 from cms.roles import Role
 from comments import services
 from comments.models import ModerationState, Opinion
-from drafts.models import DraftIndexPage
-from drafts.parser import parse_text
-from drafts.services import draft_create
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, open_draft
 
 HANGZHOU = Path(__file__).resolve().parents[2] / "drafts" / "fixtures" / "杭州市物业管理条例(2021-08-09).md"
-
-
-def _open_draft():
-    home = HomePage.objects.get()
-    index = DraftIndexPage(title="法规草案", slug="drafts")
-    home.add_child(instance=index)
-    index.save_revision().publish()
-    now = timezone.now()
-    return draft_create(
-        index=index,
-        result=parse_text(HANGZHOU.read_text(encoding="utf-8")),
-        title="杭州市物业管理条例（修订草案）",
-        slug="hangzhou",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=20),
-        publish=True,
-    )
 
 
 def _log_in(page, live_server, username):
@@ -47,7 +24,7 @@ def _log_in(page, live_server, username):
 def test_citizen_comments_replies_supports_moderator_publishes_visitor_reads(
     browser, phone_page, page, live_server, screenshot
 ):
-    draft = _open_draft()
+    draft = open_draft(HANGZHOU.read_text(encoding="utf-8"), "杭州市物业管理条例（修订草案）", "hangzhou")
     article = draft.current_version.provisions.get(kind="article", number=5)
     neighbour = UserFactory(username="neighbour", display_name="楼上邻居")
     earlier, _created = services.opinion_post(

@@ -1,36 +1,17 @@
 import re
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from cms.models import HomePage
-from drafts.models import DraftIndexPage
-from drafts.parser import parse_text
-from drafts.services import draft_create
-from tests.factories import ContactPointFactory
-
-
-def open_draft():
-    home = HomePage.objects.get()
-    index = DraftIndexPage(title="法规草案", slug="drafts")
-    home.add_child(instance=index)
-    index.save_revision().publish()
-    now = timezone.now()
-    return draft_create(
-        index=index,
-        result=parse_text("示例物业条例\n\n第一条 为了规范物业管理，制定本条例。\n\n第二条 本条例自公布之日起施行。"),
-        title="示例物业管理条例（征求意见稿）",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=20),
-        publish=True,
-    )
+from tests.factories import ContactPointFactory, open_draft
 
 
 def test_home_page_renders_in_chinese_on_a_phone(phone_page, live_server, screenshot):
-    open_draft()
+    open_draft(
+        "示例物业条例\n\n第一条 为了规范物业管理，制定本条例。\n\n第二条 本条例自公布之日起施行。",
+        "示例物业管理条例（征求意见稿）",
+    )
     ContactPointFactory.create_batch(2)
     phone_page.goto(live_server.url + "/")
     expect(phone_page.locator("html")).to_have_attribute("lang", "zh-CN")
