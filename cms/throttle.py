@@ -31,6 +31,32 @@ class Throttle:
         cache.delete(self._key(subject))
 
 
+def hit_all(hits: list[tuple[Throttle, str]]) -> list[int]:
+    """Count one attempt against several throttles and return their counts.
+
+    On Redis it is one round trip of atomic INCRs (a key's window starts with its first hit, as in
+    Throttle.hit), so parallel requests cannot all read a count under the limit together.
+    """
+    client = _redis_client()
+    if client is None:
+        return [throttle.hit(subject) for throttle, subject in hits]
+    pipe = client.pipeline(transaction=False)
+    for throttle, subject in hits:
+        raw = cache.make_and_validate_key(throttle._key(subject))
+        pipe.incr(raw)
+        pipe.expire(raw, throttle.window, nx=True)
+    return pipe.execute()[::2]
+
+
+def _redis_client():
+    """The raw Redis client behind Django's RedisCache, or None with any other cache."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
+
+
 def client_ip(request, *, trusted_proxies: int) -> str:
     """The client's address, taking X-Forwarded-For only from the proxies we were told to trust."""
     if trusted_proxies:

@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.roles import Role
+from cms.throttle import Throttle, hit_all
 from comments import fingerprints, sensitive
 from comments.models import (
     Channel,
@@ -68,60 +68,27 @@ def _subject_ip(ip: str) -> str:
     return ip
 
 
-def _limit_keys(user_id: int, ip: str) -> dict[str, _Limit]:
-    keys = {}
-    now = int(timezone.now().timestamp())
-    for limit in _LIMITS:
-        subject = user_id if limit.scope.startswith("user") else _subject_ip(ip)
-        if subject in (None, ""):
-            continue
-        # Fixed windows: the key names the window it counts, so it never needs resetting.
-        keys[f"opinion-rate:{limit.scope}:{subject}:{now // limit.window}"] = limit
-    return keys
-
-
 def _take_rate(user_id: int, ip: str) -> None:
     """Count this attempt in every window, then refuse it if a window is over its limit.
 
     Counting first (atomically) means parallel requests cannot all slip under a limit together.
     """
-    keys = _limit_keys(user_id, ip)
-    client = _redis_client()
-    if client is not None:
-        pipe = client.pipeline(transaction=False)
-        for key, limit in keys.items():
-            raw = cache.make_and_validate_key(key)
-            pipe.incr(raw)
-            pipe.expire(raw, limit.window + 5, nx=True)
-        counts = pipe.execute()[::2]
-    else:
-        counts = []
-        for key, limit in keys.items():
-            if cache.add(key, 1, limit.window + 5):
-                counts.append(1)
-                continue
-            try:
-                counts.append(cache.incr(key))
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, limit.window + 5)
-                counts.append(1)
-    for count, limit in zip(counts, keys.values(), strict=True):
-        allowed = getattr(settings, limit.setting)
-        if count > allowed:
-            if limit.window == 60:
+    hits = []
+    for limit in _LIMITS:
+        subject = str(user_id) if limit.scope.startswith("user") else _subject_ip(ip)
+        if subject:
+            throttle = Throttle(
+                f"opinion-{limit.scope}", limit=getattr(settings, limit.setting), window_seconds=limit.window
+            )
+            hits.append((throttle, subject))
+    for count, (throttle, _subject) in zip(hit_all(hits), hits, strict=True):
+        if count > throttle.limit:
+            if throttle.window == 60:
                 raise OpinionError(_("您提交得太频繁了，请过一分钟再试。"), code="rate_minute")
             raise OpinionError(
-                _("今天提交的意见已达到上限（%(limit)s 条），请明天再来。") % {"limit": allowed}, code="rate_day"
+                _("今天提交的意见已达到上限（%(limit)s 条），请明天再来。") % {"limit": throttle.limit},
+                code="rate_day",
             )
-
-
-def _redis_client():
-    """The raw Redis client behind Django's RedisCache, or None with any other cache."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    backend = caches["default"]
-    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
 
 
 # Counters ---------------------------------------------------------------------------------------
