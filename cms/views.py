@@ -101,11 +101,17 @@ LOGIN_PER_IP = Throttle(
 )
 
 
+def safe_next_url(request, default: str = "") -> str:
+    """The `next` the request asks for (form or query), if it stays on this site; otherwise `default`."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return default
+
+
 def login_view(request):
     form = LoginForm(request.POST or None)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = ""
+    next_url = safe_next_url(request)
     status = 200
     if request.method == "POST" and form.is_valid():
         identifier = normalize_identifier(form.cleaned_data["identifier"])

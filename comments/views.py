@@ -14,12 +14,12 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import PageViewRestriction
 
 from cms.throttle import client_ip
+from cms.views import safe_next_url
 from comments import selectors, services
 from comments.forms import OpinionForm, ReportForm
 from comments.models import ModerationState, Opinion
@@ -61,15 +61,6 @@ def article_url(draft: DraftPage, article, request=None) -> str:
 def _opinion_url(opinion: Opinion, request=None) -> str:
     url = article_url(opinion.draft, opinion.article, request)
     return f"{url}#opinion-{opinion.pk}"
-
-
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _wants_json(request) -> bool:
@@ -228,7 +219,7 @@ def opinion_new(request):
         default = article_url(draft, article, request) + (
             f"#opinion-{opinion.pk}" if opinion.moderation_state == ModerationState.PUBLISHED else "#opinions"
         )
-        return HttpResponseRedirect(_next_url(request, default))
+        return HttpResponseRedirect(safe_next_url(request, default))
     else:
         return _form_page(request, draft, article, reply_to, form, status=400)
     return _form_page(request, draft, article, reply_to, form)
@@ -261,7 +252,7 @@ def _refused(request, exc: OpinionError, back: str):
 def support(request, opinion_id: int):
     opinion = get_object_or_404(Opinion.objects.select_related("draft", "article"), pk=opinion_id)
     _live_draft(opinion.draft_id)
-    back = _next_url(request, _opinion_url(opinion, request))
+    back = safe_next_url(request, _opinion_url(opinion, request))
     if not request.user.is_authenticated:
         if _wants_json(request):
             return JsonResponse({"error": _("请先登录再附议。")}, status=403)
@@ -283,7 +274,7 @@ def report(request, opinion_id: int):
     if opinion is None:
         raise Http404(_("这条意见不存在或已不再公开。"))
     _live_draft(opinion.draft_id)
-    back = _next_url(request, _opinion_url(opinion, request))
+    back = safe_next_url(request, _opinion_url(opinion, request))
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,7 +289,7 @@ def report(request, opinion_id: int):
 @login_required
 @require_POST
 def withdraw(request, opinion_id: int):
-    back = _next_url(request, reverse("my_opinions"))
+    back = safe_next_url(request, reverse("my_opinions"))
     try:
         services.opinion_withdraw(user=request.user, opinion_id=opinion_id)
     except OpinionError as exc:
