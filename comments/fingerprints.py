@@ -54,8 +54,3 @@ def jaccard(sa: set[str], sb: set[str]) -> float:
     if not sa or not sb:
         return 1.0 if sa == sb else 0.0
     return len(sa & sb) / len(sa | sb)
-
-
-def similarity(a: str, b: str) -> float:
-    """Jaccard index of the two texts' character trigrams."""
-    return jaccard(shingles(a), shingles(b))

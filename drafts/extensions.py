@@ -11,18 +11,27 @@ _article_extensions: list[ArticleExtension] = []
 
 
 def register_article_extension(extension: ArticleExtension) -> ArticleExtension:
-    if extension not in _article_extensions:
-        _article_extensions.append(extension)
+    return _register(_article_extensions, extension)
+
+
+def _register(extensions: list[ArticleExtension], extension: ArticleExtension) -> ArticleExtension:
+    if extension not in extensions:
+        extensions.append(extension)
     return extension
 
 
-def article_context(request, draft, version, article) -> dict:
-    context: dict = {"article_extensions": []}
-    for extension in _article_extensions:
-        extra = extension(request, draft, version, article)
-        context["article_extensions"].append(extra.pop("template"))
+def _collect(extensions: list[ArticleExtension], templates_key: str, *args) -> dict:
+    """Call each extension; gather the templates they name under `templates_key`, merge the rest."""
+    context: dict = {templates_key: []}
+    for extension in extensions:
+        extra = extension(*args)
+        context[templates_key].append(extra.pop("template"))
         context.update(extra)
     return context
+
+
+def article_context(request, draft, version, article) -> dict:
+    return _collect(_article_extensions, "article_extensions", request, draft, version, article)
 
 
 _page_scripts: list[str] = []
@@ -43,15 +52,11 @@ _draft_extensions: list[ArticleExtension] = []
 
 def register_draft_extension(extension: ArticleExtension) -> ArticleExtension:
     """Called with (request, draft, version) for the draft page; returns context and a template."""
-    if extension not in _draft_extensions:
-        _draft_extensions.append(extension)
-    return extension
+    return _register(_draft_extensions, extension)
 
 
 def draft_context(request, draft, version) -> dict:
-    context: dict = {"draft_extensions": [], "page_scripts": page_scripts()}
-    for extension in _draft_extensions:
-        extra = extension(request, draft, version)
-        context["draft_extensions"].append(extra.pop("template"))
-        context.update(extra)
-    return context
+    return {
+        **_collect(_draft_extensions, "draft_extensions", request, draft, version),
+        "page_scripts": page_scripts(),
+    }
