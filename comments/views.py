@@ -49,18 +49,16 @@ def _live_draft(pk) -> DraftPage:
     return draft
 
 
-def article_url(draft: DraftPage, article, request=None) -> str:
-    # Without the request: Wagtail then reads the site root paths from the cache instead of
-    # looking the site up in the database on every call.
-    base = draft.url
+def article_url(draft: DraftPage, article) -> str:
+    """An article's page, or the page of opinions on the whole draft. Built without the request:
+    Wagtail then reads the site root paths from the cache instead of looking the site up each time."""
     if article is None:
         return reverse("comments:draft_thread", args=[draft.pk])
-    return f"{base}articles/{article.number}/"
+    return f"{draft.url}articles/{article.number}/"
 
 
-def _opinion_url(opinion: Opinion, request=None) -> str:
-    url = article_url(opinion.draft, opinion.article, request)
-    return f"{url}#opinion-{opinion.pk}"
+def _opinion_url(opinion: Opinion) -> str:
+    return f"{article_url(opinion.draft, opinion.article)}#opinion-{opinion.pk}"
 
 
 def _wants_json(request) -> bool:
@@ -90,7 +88,7 @@ def thread_context(request, draft: DraftPage, version, article) -> dict:
         "thread": page,
         "thread_items": renderer.thread_items(page),
         "thread_article": article,
-        "thread_url": article_url(draft, article, request),
+        "thread_url": article_url(draft, article),
         "thread_fragment_url": (
             reverse("comments:article_thread", args=[article_id])
             if article_id
@@ -122,10 +120,7 @@ def article_thread(request, provision_id: int):
     article = get_object_or_404(Provision.objects.select_related("version"), pk=provision_id, kind="article")
     draft = _live_draft(article.version.draft_id)
     context = thread_context(request, draft, article.version, article)
-    if request.GET.get("partial"):
-        return render(request, "comments/_thread_items.html", context)
-    context["page_title"] = f"{article.label} · {draft.title}"
-    return render(request, "comments/thread_page.html", context)
+    return _thread_response(request, context, f"{article.label} · {draft.title}")
 
 
 @require_GET
@@ -133,10 +128,14 @@ def draft_thread(request, draft_id: int):
     """Opinions on the draft as a whole."""
     draft = _live_draft(draft_id)
     context = thread_context(request, draft, draft.current_version, None)
+    return _thread_response(request, context, _("对草案整体的意见 · %(title)s") % {"title": draft.title})
+
+
+def _thread_response(request, context: dict, page_title: str):
+    """The thread's items alone for thread.js (`?partial=1`), or a page of their own."""
     if request.GET.get("partial"):
         return render(request, "comments/_thread_items.html", context)
-    context["page_title"] = _("对草案整体的意见 · %(title)s") % {"title": draft.title}
-    return render(request, "comments/thread_page.html", context)
+    return render(request, "comments/thread_page.html", {**context, "page_title": page_title})
 
 
 @require_GET
@@ -157,7 +156,7 @@ def replies(request, opinion_id: int):
     }
     if request.GET.get("partial"):
         return render(request, "comments/_replies_items.html", context)
-    context["back_url"] = _opinion_url(parent, request)
+    context["back_url"] = _opinion_url(parent)
     context["parent_html"] = renderer.html(parent)
     return render(request, "comments/replies_page.html", context)
 
@@ -216,7 +215,7 @@ def opinion_new(request):
             messages.success(request, _("意见已发表。"))
         else:
             messages.success(request, _("意见已提交，审核通过后公开显示。您可以在“我的意见”中查看审核和处理情况。"))
-        default = article_url(draft, article, request) + (
+        default = article_url(draft, article) + (
             f"#opinion-{opinion.pk}" if opinion.moderation_state == ModerationState.PUBLISHED else "#opinions"
         )
         return HttpResponseRedirect(safe_next_url(request, default))
@@ -236,7 +235,7 @@ def _form_page(request, draft, article, reply_to, form, status=200):
         "keep_text": form.is_bound,
         "opinion_form": form,
         "can_post": draft.is_open() or services.may_post_outside_period(request.user),
-        "back_url": article_url(draft, article, request),
+        "back_url": article_url(draft, article),
     }
     return render(request, "comments/form_page.html", context, status=status)
 
@@ -252,7 +251,7 @@ def _refused(request, exc: OpinionError, back: str):
 def support(request, opinion_id: int):
     opinion = get_object_or_404(Opinion.objects.select_related("draft", "article"), pk=opinion_id)
     _live_draft(opinion.draft_id)
-    back = safe_next_url(request, _opinion_url(opinion, request))
+    back = safe_next_url(request, _opinion_url(opinion))
     if not request.user.is_authenticated:
         if _wants_json(request):
             return JsonResponse({"error": _("请先登录再附议。")}, status=403)
@@ -274,7 +273,7 @@ def report(request, opinion_id: int):
     if opinion is None:
         raise Http404(_("这条意见不存在或已不再公开。"))
     _live_draft(opinion.draft_id)
-    back = safe_next_url(request, _opinion_url(opinion, request))
+    back = safe_next_url(request, _opinion_url(opinion))
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
