@@ -167,61 +167,57 @@ def opinion_new(request):
     """The posting form: embedded in thread blocks, and a page of its own for replies and errors."""
     source = request.POST if request.method == "POST" else request.GET
     draft = _live_draft(source.get("draft") or 0)
-    form = OpinionForm(source if request.method == "POST" else None, max_length=draft.opinion_max_length)
     reply_to = None
-    reply_to_id = source.get("reply_to") or None
-    if reply_to_id:
-        reply_to = selectors.public_opinion(_int(reply_to_id)) if _int(reply_to_id) else None
+    if source.get("reply_to"):
+        reply_to_id = _int(source["reply_to"])
+        reply_to = selectors.public_opinion(reply_to_id) if reply_to_id else None
         if reply_to is None or reply_to.draft_id != draft.pk:
             raise Http404(_("要回复的意见不存在或已不再公开。"))
     article = None
-    article_id = source.get("article") or None
     if reply_to is not None:
         article = reply_to.article
-    elif _int(article_id):
+    elif _int(source.get("article")):
         article = (
-            Provision.objects.filter(pk=_int(article_id), kind="article", version__draft_id=draft.pk)
+            Provision.objects.filter(pk=_int(source["article"]), kind="article", version__draft_id=draft.pk)
             .only("id", "number", "label", "text", "version_id", "kind")
             .first()
         )
     if request.method == "GET":
-        form = OpinionForm(
-            initial={
-                "draft": draft.pk,
-                "article": article.pk if article else "",
-                "reply_to": reply_to.pk if reply_to else "",
-                "submission_key": uuid.uuid4(),
-            },
-            max_length=draft.opinion_max_length,
-        )
-    elif form.is_valid():
-        try:
-            opinion, created = services.opinion_post(
-                user=request.user,
-                draft=draft,
-                body=form.cleaned_data["body"],
-                article=article if not reply_to else None,
-                # An article asked for but not found in this draft: the service says so.
-                article_id=form.cleaned_data["article"] if article is None and not reply_to else None,
-                reply_to_id=reply_to.pk if reply_to else None,
-                ip=client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
-                submission_key=form.cleaned_data["submission_key"],
-            )
-        except OpinionError as exc:
-            form.add_error(None, exc.messages[0])
-            status = 429 if exc.code in ("rate_minute", "rate_day") else 400
-            return _form_page(request, draft, article, reply_to, form, status=status)
-        if opinion.moderation_state == ModerationState.PUBLISHED:
-            messages.success(request, _("意见已发表。"))
-        else:
-            messages.success(request, _("意见已提交，审核通过后公开显示。您可以在“我的意见”中查看审核和处理情况。"))
-        default = article_url(draft, article) + (
-            f"#opinion-{opinion.pk}" if opinion.moderation_state == ModerationState.PUBLISHED else "#opinions"
-        )
-        return HttpResponseRedirect(safe_next_url(request, default))
-    else:
+        initial = {
+            "draft": draft.pk,
+            "article": article.pk if article else "",
+            "reply_to": reply_to.pk if reply_to else "",
+            "submission_key": uuid.uuid4(),
+        }
+        form = OpinionForm(initial=initial, max_length=draft.opinion_max_length)
+        return _form_page(request, draft, article, reply_to, form)
+
+    form = OpinionForm(request.POST, max_length=draft.opinion_max_length)
+    if not form.is_valid():
         return _form_page(request, draft, article, reply_to, form, status=400)
-    return _form_page(request, draft, article, reply_to, form)
+    try:
+        opinion, _created = services.opinion_post(
+            user=request.user,
+            draft=draft,
+            body=form.cleaned_data["body"],
+            article=article if not reply_to else None,
+            # An article asked for but not found in this draft: the service says so.
+            article_id=form.cleaned_data["article"] if article is None and not reply_to else None,
+            reply_to_id=reply_to.pk if reply_to else None,
+            ip=client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
+            submission_key=form.cleaned_data["submission_key"],
+        )
+    except OpinionError as exc:
+        form.add_error(None, exc.messages[0])
+        status = 429 if exc.code in ("rate_minute", "rate_day") else 400
+        return _form_page(request, draft, article, reply_to, form, status=status)
+    if opinion.moderation_state == ModerationState.PUBLISHED:
+        messages.success(request, _("意见已发表。"))
+        anchor = f"#opinion-{opinion.pk}"
+    else:
+        messages.success(request, _("意见已提交，审核通过后公开显示。您可以在“我的意见”中查看审核和处理情况。"))
+        anchor = "#opinions"
+    return HttpResponseRedirect(safe_next_url(request, article_url(draft, article) + anchor))
 
 
 def _form_page(request, draft, article, reply_to, form, status=200):
