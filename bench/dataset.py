@@ -281,7 +281,8 @@ def _opinion_rows(rng, n, draft, opens, article_ids, user_ids, point_ids, first_
         if rng.random() < 0.3:
             parts += ["；另外，", rng.choice(SUBJECTS), "方面", rng.choice(ACTIONS)]
         body = "".join(parts) + "。"
-        state = moderation()
+        # Contact-point, letter and e-mail opinions never enter the public threads.
+        state = moderation() if chan == "online" else "internal"
         decided = disposition() if parent is None else "undecided"
         support = int(rng.paretovariate(1.5)) - 1 if state == "published" and parent is None else 0
         yield (
@@ -305,8 +306,9 @@ def _insert_postgresql(rows) -> int:
                 copy.write_row(row)
                 count += 1
                 if point is not None:
-                    links.append((row[0], point))
-        with cursor.copy("COPY contact_points_contactpointopinion (opinion_id, contact_point_id) FROM STDIN") as copy:
+                    links.append((row[0], point, ""))
+        columns = "opinion_id, contact_point_id, proposer_category"
+        with cursor.copy(f"COPY contact_points_contactpointopinion ({columns}) FROM STDIN") as copy:
             for link in links:
                 copy.write_row(link)
         cursor.execute(
@@ -323,7 +325,8 @@ def _insert_sqlite(rows) -> int:
         while batch := list(itertools.islice(rows, 20_000)):
             cursor.executemany(sql, [row for row, _point in batch])
             cursor.executemany(
-                "INSERT INTO contact_points_contactpointopinion (opinion_id, contact_point_id) VALUES (%s, %s)",
+                "INSERT INTO contact_points_contactpointopinion (opinion_id, contact_point_id, proposer_category)"
+                " VALUES (%s, %s, '')",
                 [(row[0], point) for row, point in batch if point is not None],
             )
             count += len(batch)

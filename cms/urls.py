@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from comments import views as comments_views
+from contact_points import urls as contact_points_urls
 from search import views as search_views
 
 urlpatterns = [
@@ -18,6 +19,14 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("opinions/", include("comments.urls")),
     path("my/opinions/", comments_views.my_opinions, name="my_opinions"),
+    path(
+        "contact-points/",
+        include((contact_points_urls.public_urlpatterns, "contact_points_public"), namespace="contact_points_public"),
+    ),
+    path(
+        "workspace/",
+        include((contact_points_urls.workspace_urlpatterns, "contact_points"), namespace="contact_points"),
+    ),
 ]
 
 if settings.DEBUG:

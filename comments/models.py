@@ -19,6 +19,9 @@ class ModerationState(models.TextChoices):
     REJECTED = "rejected", _("未通过审核")
     HIDDEN = "hidden", _("已隐藏")
     WITHDRAWN = "withdrawn", _("已撤回")
+    # Opinions that came in through a contact point, a letter or an e-mail: handled like the rest,
+    # never shown in the public threads (their proposers did not post them to be published).
+    INTERNAL = "internal", _("不公开（线下渠道）")
 
 
 class Disposition(models.TextChoices):

@@ -141,3 +141,27 @@ def moderation_queue(filters: QueueFilter):
     if filters.query:
         qs = qs.filter(body__contains=filters.query)
     return qs.order_by("-id")
+
+
+@dataclass
+class StaffFilter:
+    draft_id: int | None = None
+    channel: str = ""
+    query: str = ""
+
+
+def opinion_list_staff(filters: StaffFilter):
+    """Every top-level opinion of a draft, whatever its channel or state, grouped by article in text
+    order (opinions on the draft as a whole first). The contact point is read through its link."""
+    qs = (
+        Opinion.objects.filter(parent__isnull=True)
+        .select_related("draft", "article", "author", "version")
+        .annotate(contact_point_name=F("contact_point_link__contact_point__name"))
+    )
+    if filters.draft_id:
+        qs = qs.filter(draft_id=filters.draft_id)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.query:
+        qs = qs.filter(body__contains=filters.query)
+    return qs.order_by(F("article__position").asc(nulls_first=True), "id")

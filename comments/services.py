@@ -281,6 +281,46 @@ def opinion_post(
     return opinion, True
 
 
+@dataclass(frozen=True)
+class OfflineOpinion:
+    """One opinion received outside the website: from a contact point, a letter or an e-mail."""
+
+    body: str
+    article_id: int | None = None
+    proposer_name: str = ""
+
+
+def opinions_import(
+    *, draft: DraftPage, version: DraftVersion, channel: str, opinions: list[OfflineOpinion], now=None
+) -> list[Opinion]:
+    """Store opinions of an offline channel in one statement; they are handled like online ones.
+
+    They never enter the public threads (state INTERNAL) and so move none of the public counters.
+    Articles must belong to `version`: the caller checked them against the version's tree.
+    """
+    if channel == Channel.ONLINE:
+        raise OpinionError(_("网上意见只能由提交人在网站上发表。"), code="channel")
+    if version.draft_id != draft.pk:
+        raise OpinionError(_("草案版本与草案不符。"), code="version")
+    now = now or timezone.now()
+    rows = [
+        Opinion(
+            draft=draft,
+            version=version,
+            article_id=item.article_id,
+            channel=channel,
+            proposer_name=item.proposer_name[:100],
+            body=item.body,
+            moderation_state=ModerationState.INTERNAL,
+            text_hash=fingerprints.text_hash(item.body),
+            created_at=now,
+            updated_at=now,
+        )
+        for item in opinions
+    ]
+    return Opinion.objects.bulk_create(rows, batch_size=2000)
+
+
 # Support, reports, withdrawal -------------------------------------------------------------------
 
 

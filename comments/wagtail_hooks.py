@@ -2,13 +2,13 @@ from django.core.cache import cache
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from comments.admin_views import ModerationQueueView
+from cms.menu import PermissionMenuItem
+from comments.admin_views import DraftOpinionsView, ModerationQueueView
 from comments.models import Department, ModerationState, Opinion, SensitiveWord
 
 
@@ -42,13 +42,13 @@ register_snippet(SensitiveWordViewSet)
 
 @hooks.register("register_admin_urls")
 def comments_admin_urls():
-    return [path("opinions/moderation/", ModerationQueueView.as_view(), name="opinions_moderation")]
+    return [
+        path("opinions/moderation/", ModerationQueueView.as_view(), name="opinions_moderation"),
+        path("opinions/", DraftOpinionsView.as_view(), name="opinions_all"),
+    ]
 
 
-class ModerationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("comments.moderate_opinion")
-
+class ModerationMenuItem(PermissionMenuItem):
     def render_component(self, request):
         # Counted at most every half minute: the menu is on every admin page.
         pending = cache.get_or_set(
@@ -62,4 +62,17 @@ class ModerationMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def moderation_menu_item():
-    return ModerationMenuItem(_("意见审核"), reverse("opinions_moderation"), icon_name="comment", order=210)
+    return ModerationMenuItem(
+        _("意见审核"),
+        reverse("opinions_moderation"),
+        icon_name="comment",
+        order=210,
+        permission="comments.moderate_opinion",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def opinions_menu_item():
+    return PermissionMenuItem(
+        _("草案意见"), reverse("opinions_all"), icon_name="list-ul", order=209, permission="comments.view_opinion"
+    )

@@ -1,9 +1,13 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.menu import PermissionMenuItem
+from contact_points import admin_views
 from contact_points.models import ContactPoint
 from contact_points.selectors import contact_point_count_active
 
@@ -11,9 +15,8 @@ from contact_points.selectors import contact_point_count_active
 class ContactPointViewSet(SnippetViewSet):
     model = ContactPoint
     icon = "site"
-    menu_label = _("基层立法联系点")
-    menu_order = 210
-    add_to_admin_menu = True
+    menu_label = _("联系点名录")
+    add_to_admin_menu = False
     list_display = ["name", "kind", "district", "is_active"]
     list_filter = ["kind", "district", "is_active"]
     search_fields = ["name", "district", "address"]
@@ -29,7 +32,58 @@ class ContactPointViewSet(SnippetViewSet):
     ]
 
 
-register_snippet(ContactPointViewSet)
+contact_point_viewset = ContactPointViewSet()
+register_snippet(contact_point_viewset)
+
+_admin_urls = [
+    path("solicitations/", admin_views.SolicitationListView.as_view(), name="solicitations"),
+    path("solicitations/new/", admin_views.SolicitationCreateView.as_view(), name="solicitation_new"),
+    path("solicitations/<int:pk>/", admin_views.SolicitationDetailView.as_view(), name="solicitation"),
+    path("batches/", admin_views.BatchListView.as_view(), name="batches"),
+    path("batches/<int:pk>/", admin_views.BatchDetailView.as_view(), name="batch"),
+    path("notes/<int:pk>/", admin_views.NoteDownloadView.as_view(), name="note"),
+    path("statistics/", admin_views.StatisticsView.as_view(), name="statistics"),
+]
+
+
+@hooks.register("register_admin_urls")
+def contact_points_admin_urls():
+    return [path("contact-points/", include((_admin_urls, "contact_points_admin"), namespace="contact_points_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def contact_points_menu():
+    items = [
+        PermissionMenuItem(
+            _("联系点名录"),
+            reverse(contact_point_viewset.get_url_name("list")),
+            icon_name="site",
+            order=1,
+            permission="contact_points.view_contactpoint",
+        ),
+        PermissionMenuItem(
+            _("征询任务"),
+            reverse("contact_points_admin:solicitations"),
+            icon_name="mail",
+            order=2,
+            permission="contact_points.view_solicitation",
+        ),
+        PermissionMenuItem(
+            _("意见汇总签收"),
+            reverse("contact_points_admin:batches"),
+            icon_name="tasks",
+            order=3,
+            permission="contact_points.view_opinionbatch",
+        ),
+        PermissionMenuItem(
+            _("年度统计与排名"),
+            reverse("contact_points_admin:statistics"),
+            icon_name="table",
+            order=4,
+            permission="contact_points.view_opinionbatch",
+        ),
+    ]
+    return SubmenuMenuItem(_("基层立法联系点"), Menu(items=items), icon_name="site", order=215)
 
 
 @hooks.register("home_page_context")

@@ -226,12 +226,14 @@ def _zip_bomb() -> DraftFileError:
     )
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse corrupt archives, zips that are not Word documents and zip bombs.
+def _check_zip(data: bytes, *, required_members: tuple[str, ...] = ("word/document.xml",)) -> str:
+    """Refuse corrupt archives, zip bombs and zips holding none of ``required_members``.
 
     Declared sizes are checked before anything is decompressed; then every member is
     inflated once with a running cap, because declared sizes can lie and because this
-    also surfaces CRC errors before python-docx gets the file.
+    also surfaces CRC errors before python-docx gets the file.  Returns the first of
+    ``required_members`` found, which tells apart the formats a caller accepts
+    (``word/document.xml`` for .docx, ``xl/workbook.xml`` for .xlsx).
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -246,10 +248,12 @@ def _check_zip(data: bytes) -> None:
             if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > ratio_limit:
                 raise _zip_bomb()
         names = {info.filename for info in infos}
-        if "word/document.xml" not in names:
+        found = next((member for member in required_members if member in names), None)
+        if found is None:
             kind = next((k for member, k in _OTHER_ZIP_FORMATS if member in names), "压缩文件")
             raise DraftFileError(f"该文件是{kind}，不是 Word 文档（.docx）。{ACCEPTED_FORMATS}", "not_word")
         _inflate_all(archive)
+    return found
 
 
 def _inflate_all(archive: zipfile.ZipFile) -> None:
@@ -453,7 +457,8 @@ _RUN_TEXT = {qn("w:t"): None, qn("w:tab"): " ", qn("w:cr"): "\n", qn("w:noBreakH
 class _DocxReader:
     """Walks the document body in order: paragraphs, tables, content controls."""
 
-    def __init__(self, document: WordDocument) -> None:
+    def __init__(self, document: WordDocument, *, cells: bool = False) -> None:
+        self.cells = cells
         try:
             numbering = document.part.part_related_by(RT.NUMBERING).element
         except KeyError:
@@ -483,8 +488,15 @@ class _DocxReader:
                     yield from self._blocks(content)
 
     def _table(self, table: etree._Element) -> Iterator[SourceLine]:
-        """Each row becomes one ``a | b`` line; it is kept as part of the current article."""
+        """Each row becomes one ``a | b`` line; it is kept as part of the current article.
+
+        With ``cells`` every paragraph of every cell is a line of its own instead.
+        """
         for row in table.iterfind("w:tr", _NS):
+            if self.cells:
+                for cell in row.iterfind("w:tc", _NS):
+                    yield from (replace(line, table=True) for line in self._blocks(cell))
+                continue
             self.count += 1
             cells = [" ".join(line.text for line in self._blocks(cell)) for cell in row.iterfind("w:tc", _NS)]
             text = join_cells(cells)
@@ -532,17 +544,19 @@ class _DocxReader:
         )
 
 
-def docx_lines(data: bytes) -> list[SourceLine]:
+def docx_lines(data: bytes, *, cells: bool = False) -> list[SourceLine]:
     """The text lines of a .docx (numbering rendered, tables as rows), after safety checks.
 
-    ``SourceLine.line`` is the number of the paragraph (or table row) in the body.
+    ``SourceLine.line`` is the number of the paragraph (or table row) in the body.  With
+    ``cells``, table cells are not joined into rows: each paragraph in a cell is a line
+    (flagged ``table``) numbered as a paragraph, for readers that treat cells as text.
     """
     _check_zip(data)
     try:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # anything python-docx/lxml raise means an unreadable file
         raise _corrupt() from exc
-    return list(_DocxReader(document).lines())
+    return list(_DocxReader(document, cells=cells).lines())
 
 
 # --- writing .docx --------------------------------------------------------------------

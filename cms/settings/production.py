@@ -20,7 +20,7 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("环境变量 ALLOWED_HOSTS 未设置 (ALLOWED_HOSTS is required in production)")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,199 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Opinion
+from contact_points import services
+from contact_points.models import BatchItem, Meeting, MeetingNote, OpinionBatch
+from tests.contact_points.conftest import docx_bytes
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(draft, point, coordinator):
+    meeting = services.meeting_save(
+        user=coordinator, meeting=Meeting(contact_point=point, draft=draft, held_on=date.today())
+    )
+    note = services.note_upload(
+        user=coordinator, meeting=meeting, name="纪要.docx", data=docx_bytes(["关于第三条：建议写明期限和责任人。"])
+    )
+    batch = note.batch
+    item = batch.items.get()
+    return {"point": point, "meeting": meeting, "note": note.note, "batch": batch, "item": item}
+
+
+def _workspace_urls(s):
+    p, b = s["point"].pk, s["batch"].pk
+    return {
+        "get": [
+            reverse("contact_points:home", args=[p]),
+            reverse("contact_points:meeting_new", args=[p]),
+            reverse("contact_points:meeting", args=[p, s["meeting"].pk]),
+            reverse("contact_points:note", args=[p, s["note"].pk]),
+            reverse("contact_points:batch", args=[p, b]),
+            reverse("contact_points:item", args=[p, b, s["item"].pk]),
+            reverse("contact_points:template", args=[p, b, "xlsx"]),
+            reverse("contact_points:template", args=[p, b, "csv"]),
+            reverse("contact_points:feedback", args=[p]),
+            reverse("contact_points:feedback_xlsx", args=[p]),
+        ],
+        "post": [
+            reverse("contact_points:meeting_new", args=[p]),
+            reverse("contact_points:meeting", args=[p, s["meeting"].pk]),
+            reverse("contact_points:note_upload", args=[p, s["meeting"].pk]),
+            reverse("contact_points:batch_open", args=[p]),
+            reverse("contact_points:item_add", args=[p, b]),
+            reverse("contact_points:item", args=[p, b, s["item"].pk]),
+            reverse("contact_points:review", args=[p, b]),
+            reverse("contact_points:sheet_upload", args=[p, b]),
+            reverse("contact_points:submit", args=[p, b]),
+        ],
+    }
+
+
+def test_every_workspace_url_works_for_its_own_coordinator(client, setup, coordinator):
+    client.force_login(coordinator)
+    for url in _workspace_urls(setup)["get"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_coordinator_of_another_point_gets_404_everywhere_and_changes_nothing(client, setup, intruder, other_point):
+    client.force_login(intruder)
+    urls = _workspace_urls(setup)
+    for url in urls["get"]:
+        assert client.get(url).status_code == 404, url
+    payload = {
+        "body": "篡改",
+        "draft": setup["batch"].draft_id,
+        "held_on": "2026-01-01",
+        "form": "visit",
+        "action": "drop",
+        "ids": [setup["item"].pk],
+        "file": SimpleUploadedFile("x.csv", "条款,意见内容\n,篡改\n".encode()),
+    }
+    for url in urls["post"]:
+        assert client.post(url, payload).status_code == 404, url
+    item = BatchItem.objects.get()
+    assert item.body == "关于第三条：建议写明期限和责任人。" and item.state == "candidate"
+    assert OpinionBatch.objects.get().state == "draft" and not Opinion.objects.exists()
+    assert Meeting.objects.count() == 1 and MeetingNote.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_login(client, setup):
+    for url in _workspace_urls(setup)["get"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_a_coordinator_logs_in_and_reaches_their_point(client, point, coordinator):
+    client.post(reverse("accounts:login"), {"identifier": coordinator.username, "password": PASSWORD})
+    response = client.get(reverse("contact_points:workspace"))
+    assert response.status_code == 302 and response["Location"] == reverse("contact_points:home", args=[point.pk])
+
+
+def test_meeting_form_refuses_a_future_date_in_chinese(client, draft, point, coordinator):
+    client.force_login(coordinator)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client.post(
+        reverse("contact_points:meeting_new", args=[point.pk]),
+        {"draft": draft.pk, "held_on": tomorrow.isoformat(), "form": "symposium", **dict.fromkeys(
+            ["attendance_deputy", "attendance_resident", "attendance_enterprise", "attendance_expert",
+             "attendance_lawyer", "attendance_other"], 0)},
+    )  # fmt: skip
+    assert response.status_code == 200 and "日期不能晚于今天" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_review_edit_and_submit_through_the_workspace(client, setup, coordinator):
+    client.force_login(coordinator)
+    p, b = setup["point"].pk, setup["batch"].pk
+    article = setup["batch"].version.provisions.get(kind="article", number=4)
+    response = client.post(
+        reverse("contact_points:item", args=[p, b, setup["item"].pk]),
+        {"article": article.pk, "body": "改为第四条的意见", "proposer_name": "居民甲", "proposer_category": "resident"},
+    )
+    assert response.status_code == 302
+    item = BatchItem.objects.get()
+    assert (item.article, item.body, item.state) == (article, "改为第四条的意见", "accepted")
+    submit = reverse("contact_points:submit", args=[p, b])
+    first = client.post(submit, follow=True)
+    second = client.post(submit, follow=True)
+    assert "已报送 1 条意见" in first.content.decode()
+    assert "已经报送过了" in second.content.decode()
+    assert Opinion.objects.count() == 1
+
+
+def test_a_bad_spreadsheet_is_refused_with_its_line_numbers(client, setup, coordinator):
+    client.force_login(coordinator)
+    p, b = setup["point"].pk, setup["batch"].pk
+    data = "条款,意见内容\n第三条,好\n第八十条,没有这条\n".encode()
+    response = client.post(
+        reverse("contact_points:sheet_upload", args=[p, b]), {"file": SimpleUploadedFile("意见.csv", data)}, follow=True
+    )
+    page = response.content.decode()
+    assert "表格未导入" in page and "第八十条" in page
+    assert BatchItem.objects.count() == 1
+
+
+def test_a_renamed_executable_is_refused_as_notes(client, setup, coordinator):
+    client.force_login(coordinator)
+    p, m = setup["point"].pk, setup["meeting"].pk
+    response = client.post(
+        reverse("contact_points:note_upload", args=[p, m]),
+        {"file": SimpleUploadedFile("纪要.docx", b"MZ\x90\x00\x03" + b"\x00" * 200)},
+        follow=True,
+    )
+    assert response.status_code == 200 and "message--error" in response.content.decode()
+    assert MeetingNote.objects.count() == 1
+
+
+def test_public_pages_show_the_record_but_no_contact_data(client, setup, point, other_point):
+    point.phone = "0571-87654321"
+    point.save()
+    listing = client.get(reverse("contact_points_public:list"), {"district": "上城区"}).content.decode()
+    assert point.name in listing and other_point.name not in listing
+    detail = client.get(reverse("contact_points_public:detail", args=[point.pk])).content.decode()
+    assert "0571-87654321" not in detail and "征询活动" in detail
+    assert client.get(reverse("contact_points_public:list"), {"kind": "nonsense"}).status_code == 200
+
+
+def test_staff_screens_need_staff(client, setup, staff, coordinator):
+    services.batch_items_review(user=coordinator, batch=setup["batch"], item_ids=[setup["item"].pk], action="accept")
+    services.batch_submit(user=coordinator, batch_id=setup["batch"].pk)
+    urls = [
+        reverse("contact_points_admin:solicitations"),
+        reverse("contact_points_admin:solicitation_new"),
+        reverse("contact_points_admin:batches"),
+        reverse("contact_points_admin:batch", args=[setup["batch"].pk]),
+        reverse("contact_points_admin:note", args=[setup["note"].pk]),
+        reverse("contact_points_admin:statistics"),
+    ]
+    client.force_login(coordinator)
+    for url in urls:
+        assert client.get(url).status_code in (302, 403), url
+    client.force_login(staff)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    response = client.post(reverse("contact_points_admin:batches") + "?state=submitted", {"ids": [setup["batch"].pk]})
+    assert response.status_code == 302
+    assert OpinionBatch.objects.get().state == "received"
+
+
+def test_staff_send_a_solicitation_by_district(client, draft, staff, point, other_point):
+    client.force_login(staff)
+    deadline = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("contact_points_admin:solicitation_new"),
+        {"draft": draft.pk, "deadline": deadline, "mode": "district", "district": "西湖区", "note": ""},
+    )
+    assert response.status_code == 302
+    from contact_points.models import Solicitation
+
+    assert list(Solicitation.objects.get().contact_points.all()) == [other_point]
+    detail = client.get(response["Location"]).content.decode()
+    assert other_point.name in detail and "待报送" in detail
