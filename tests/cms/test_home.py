@@ -74,7 +74,7 @@ def test_demo_data_loads_once_and_prints_accounts(capsys):
     call_command("load_demo")
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert out.count("coordinator") == 2 and "Demo-2026!" in out
+    assert out.count("coordinator ") == 2 and out.count("coordinator2") == 2 and "Demo-2026!" in out
     drafts = DraftPage.objects.live()
     assert drafts.count() == 2
     now = timezone.now()
@@ -82,6 +82,20 @@ def test_demo_data_loads_once_and_prints_accounts(capsys):
     assert ContactPoint.objects.count() == 7
     open_draft = next(d for d in drafts if d.is_open(now))
     assert open_draft.current_version.provisions.filter(kind="article").count() > 50
+
+
+def test_demo_contact_points_have_a_received_batch_and_notes_to_review():
+    from comments.models import Channel, Opinion
+    from contact_points.models import BatchItem, OpinionBatch, Solicitation
+
+    call_command("load_demo")
+    call_command("load_demo")
+    assert Solicitation.objects.get().targets.count() == 4
+    assert OpinionBatch.objects.filter(state="received", opinion_count=3).count() == 1
+    assert Opinion.objects.filter(channel=Channel.CONTACT_POINT).count() == 3
+    candidates = BatchItem.objects.filter(state="candidate")
+    assert candidates.count() == 5
+    assert sorted(candidates.exclude(article=None).values_list("article__number", flat=True)) == [5, 12, 20, 30]
 
 
 def test_demo_draft_has_two_readings_with_a_public_diff_and_notes(client):
