@@ -116,6 +116,7 @@ class NoteResult:
     note: MeetingNote
     candidates: int
     batch: OpinionBatch | None
+    repeated: int = 0  # candidates already in the batch (the same notes uploaded again): not added twice
 
 
 @transaction.atomic
@@ -145,8 +146,11 @@ def note_upload(*, user, meeting: Meeting, name: str, data: bytes) -> NoteResult
         batch = batch_open(user=user, contact_point=meeting.contact_point, draft=meeting.draft)
         articles = _article_ids(batch.version_id)
         start = _next_position(batch)
+        known = set(batch.items.values_list("body", flat=True))
+        fresh = [c for c in found if c.body not in known]
+        _check_count(batch, len(fresh))
         items = []
-        for i, candidate in enumerate(found):
+        for i, candidate in enumerate(fresh):
             mentioned = [n for n in candidate.mentions if n in articles]
             number = candidate.article if candidate.article in articles else (mentioned or [None])[0]
             items.append(
@@ -164,7 +168,8 @@ def note_upload(*, user, meeting: Meeting, name: str, data: bytes) -> NoteResult
                 )
             )
         BatchItem.objects.bulk_create(items, batch_size=2000)
-    return NoteResult(note=note, candidates=len(found), batch=batch)
+        return NoteResult(note=note, candidates=len(fresh), batch=batch, repeated=len(found) - len(fresh))
+    return NoteResult(note=note, candidates=0, batch=None)
 
 
 # Batches ----------------------------------------------------------------------------------------

@@ -149,6 +149,11 @@ def note_upload(request, pk: int, meeting_id: int):
         _("纪要“%(name)s”已上传，从中识别出 %(count)s 条意见：请逐条确认后再报送。")
         % {"name": result.note.original_name, "count": result.candidates},
     )
+    if result.repeated:
+        messages.info(
+            request,
+            _("另有 %(count)s 条与意见汇总中已有的意见相同，没有重复加入。") % {"count": result.repeated},
+        )
     return redirect(reverse("contact_points:batch", args=[point.pk, result.batch.pk]) + "?show=candidate")
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from comments.models import Channel, Disposition, ModerationState, Opinion
 from contact_points import selectors, services
 from contact_points.models import (
+    BatchItem,
     BatchState,
     ContactPointOpinion,
     ItemState,
@@ -238,3 +239,11 @@ def test_statistics_and_ranking_match_independent_counts(draft, point, other_poi
     assert [stats[p].rank for p in (point, other_point, third)] == [1, 2, 3]
     assert stats[third].submitted == 0 and stats[third].adoption_rate is None
     assert selectors.point_statistics(year=2000)[0].submitted == 0
+
+
+def test_the_same_notes_uploaded_twice_add_no_candidates_twice(draft, point, coordinator):
+    meeting = _meeting(point, draft, coordinator)
+    first = services.note_upload(user=coordinator, meeting=meeting, name="a.docx", data=docx_bytes(NOTES))
+    second = services.note_upload(user=coordinator, meeting=meeting, name="a.docx", data=docx_bytes(NOTES))
+    assert (first.candidates, second.candidates, second.repeated) == (4, 0, 4)
+    assert BatchItem.objects.count() == 4 and MeetingNote.objects.count() == 2

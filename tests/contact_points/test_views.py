@@ -197,3 +197,22 @@ def test_staff_send_a_solicitation_by_district(client, draft, staff, point, othe
     assert list(Solicitation.objects.get().contact_points.all()) == [other_point]
     detail = client.get(response["Location"]).content.decode()
     assert other_point.name in detail and "待报送" in detail
+
+
+def test_the_feedback_table_shows_the_handling_but_no_contact_data(client, setup, coordinator):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.batch_items_review(user=coordinator, batch=setup["batch"], item_ids=[setup["item"].pk], action="accept")
+    services.batch_submit(user=coordinator, batch_id=setup["batch"].pk)
+    Opinion.objects.update(disposition="not_adopted", disposition_reason="上位法已有规定")
+    setup["point"].phone = "0571-12345678"
+    setup["point"].save()
+    client.force_login(coordinator)
+    page = client.get(reverse("contact_points:feedback", args=[setup["point"].pk])).content.decode()
+    assert "未采纳" in page and "上位法已有规定" in page
+    response = client.get(reverse("contact_points:feedback_xlsx", args=[setup["point"].pk]))
+    cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True) for c in row]
+    assert "未采纳" in cells and "上位法已有规定" in cells and "第三条" in cells
+    assert not any("0571" in str(c) or "@" in str(c) for c in cells if c)
