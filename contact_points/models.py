@@ -1,11 +1,12 @@
 """Grassroots legislative contact points (基层立法联系点) and their coordinators."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cms.storage import private_storage
 
 
 class ContactPointKind(models.TextChoices):
@@ -154,10 +155,6 @@ class Meeting(models.Model):
     @property
     def attendance_total(self) -> int:
         return sum(getattr(self, name) for name, _category in ATTENDANCE_FIELDS)
-
-
-def private_storage():
-    return storages["private"]
 
 
 class MeetingNote(models.Model):

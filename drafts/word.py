@@ -113,10 +113,12 @@ def draft_docx(draft: WordDraft) -> bytes:
 # --- page -----------------------------------------------------------------------------
 
 
-def _set_up_page(document: WordDocument) -> None:
+def _set_up_page(document: WordDocument, *, landscape: bool = False) -> None:
+    """A4 with the GB/T 9704 margins; ``landscape`` for wide tables (comments.word_export)."""
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+    width, height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
     section.top_margin, section.bottom_margin = Mm(TOP_MM), Mm(BOTTOM_MM)
     section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(RIGHT_MM)
     # The footer's bottom edge 25 mm up puts the middle of the page number's line, where
@@ -125,6 +127,9 @@ def _set_up_page(document: WordDocument) -> None:
     # A line grid only.  The 28-characters-a-line grid of GB/T 9704 (linesAndChars with a
     # negative charSpace) makes LibreOffice give every 三号 character two cells, which
     # doubles the length of the document; without it a line holds 27 characters.
+    # Landscape pages carry tables in small type, which a 三号 line grid would space out.
+    if landscape:
+        return
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = etree.SubElement(section._sectPr, qn("w:docGrid"))
@@ -236,13 +241,18 @@ _PARAGRAPH_STYLES = (
 )
 
 
+def _paragraph_style(style_id: str, name: str, paragraph: dict, run: str) -> str:
+    """A paragraph style based on Normal, in the (style id, name, paragraph, run) form above."""
+    return (
+        f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
+        f'<w:name w:val="{name}"/><w:basedOn w:val="{BODY_STYLE}"/><w:qFormat/>'
+        f"{_paragraph_properties(**paragraph)}{run}</w:style>"
+    )
+
+
 def _style_definitions() -> Iterator[str]:
-    for style_id, name, paragraph, run in _PARAGRAPH_STYLES:
-        yield (
-            f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
-            f'<w:name w:val="{name}"/><w:basedOn w:val="{BODY_STYLE}"/><w:qFormat/>'
-            f"{_paragraph_properties(**paragraph)}{run}</w:style>"
-        )
+    for style in _PARAGRAPH_STYLES:
+        yield _paragraph_style(*style)
     yield (
         f'<w:style {nsdecls("w")} w:type="character" w:customStyle="1" w:styleId="{ARTICLE_LABEL_STYLE}">'
         '<w:name w:val="条标"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/>'
