@@ -12,7 +12,7 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from comments import selectors, services
-from comments.models import Channel, ModerationState, Report
+from comments.models import ModerationState, Report
 from comments.services import OpinionError
 from drafts.models import DraftPage
 
@@ -111,49 +111,3 @@ class ModerationQueueView(WagtailAdminTemplateMixin, View):
             text += _("另有 %(count)s 条的状态不允许这一操作（例如已撤回），未作改动。") % {"count": skipped}
         messages.success(request, text)
         return redirect(back)
-
-
-class OpinionFilterForm(forms.Form):
-    draft = forms.ModelChoiceField(
-        label=gettext_lazy("法规草案"), queryset=DraftPage.objects.order_by("-id"), required=False
-    )
-    channel = forms.ChoiceField(
-        label=gettext_lazy("来源渠道"), choices=[("", gettext_lazy("全部")), *Channel.choices], required=False
-    )
-    q = forms.CharField(label=gettext_lazy("内容包含"), required=False, max_length=100)
-
-
-class DraftOpinionsView(WagtailAdminTemplateMixin, View):
-    """All opinions of a draft from every channel, by article in text order (read only for now)."""
-
-    template_name = "comments/admin/opinions.html"
-    page_title = gettext_lazy("草案意见")
-    header_icon = "list-ul"
-    per_page = 100
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": _("草案意见")}]
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("comments.view_opinion"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        data = request.GET.copy()
-        if not data.get("draft"):
-            latest = DraftPage.objects.order_by("-id").values_list("pk", flat=True).first()
-            data["draft"] = str(latest or "")
-        form = OpinionFilterForm(data)
-        filters = selectors.StaffFilter()
-        if form.is_valid():
-            draft = form.cleaned_data["draft"]
-            filters = selectors.StaffFilter(
-                draft_id=draft.pk if draft else None, channel=form.cleaned_data["channel"], query=form.cleaned_data["q"]
-            )
-        page = Paginator(selectors.opinion_list_staff(filters), self.per_page).get_page(request.GET.get("p"))
-        context = self.get_context_data(filter_form=form, page_obj=page, opinions=page.object_list)
-        query = request.GET.copy()
-        query.pop("p", None)
-        context["query_string"] = query.urlencode()
-        return TemplateResponse(request, self.template_name, context)

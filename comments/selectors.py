@@ -146,7 +146,15 @@ def moderation_queue(filters: QueueFilter):
 @dataclass
 class StaffFilter:
     draft_id: int | None = None
+    article_number: int | None = None
+    chapter_id: int | None = None
     channel: str = ""
+    contact_point_id: int | None = None
+    moderation_state: str = ""
+    disposition: str = ""
+    assignee: str = ""  # "", "none", or a user id
+    min_support: int | None = None
+    cluster: str = ""  # "", "any" (only opinions in a group), or a group id
     query: str = ""
 
 
@@ -155,13 +163,57 @@ def opinion_list_staff(filters: StaffFilter):
     order (opinions on the draft as a whole first). The contact point is read through its link."""
     qs = (
         Opinion.objects.filter(parent__isnull=True)
-        .select_related("draft", "article", "author", "version")
+        .select_related("draft", "article", "author", "version", "assignee", "referral__department")
         .annotate(contact_point_name=F("contact_point_link__contact_point__name"))
     )
     if filters.draft_id:
         qs = qs.filter(draft_id=filters.draft_id)
+    if filters.article_number:
+        qs = qs.filter(article__number=filters.article_number)
+    if filters.chapter_id:
+        qs = qs.filter(Q(article__parent_id=filters.chapter_id) | Q(article__parent__parent_id=filters.chapter_id))
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
+    if filters.contact_point_id:
+        qs = qs.filter(contact_point_link__contact_point_id=filters.contact_point_id)
+    if filters.moderation_state:
+        qs = qs.filter(moderation_state=filters.moderation_state)
+    if filters.disposition:
+        qs = qs.filter(disposition=filters.disposition)
+    if filters.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        qs = qs.filter(assignee_id=int(filters.assignee))
+    if filters.min_support:
+        qs = qs.filter(support_count__gte=filters.min_support)
+    if filters.cluster == "any":
+        qs = qs.filter(cluster__isnull=False)
+    elif filters.cluster.isdigit():
+        qs = qs.filter(cluster=int(filters.cluster))
     if filters.query:
         qs = qs.filter(body__contains=filters.query)
     return qs.order_by(F("article__position").asc(nulls_first=True), "id")
+
+
+def opinion_detail_staff(pk: int) -> Opinion | None:
+    return (
+        Opinion.objects.select_related(
+            "draft", "version", "article", "author", "assignee", "merged_into", "resulting_article__version",
+            "referral__department", "disposed_by",
+        )
+        .annotate(contact_point_name=F("contact_point_link__contact_point__name"))
+        .filter(pk=pk)
+        .first()
+    )  # fmt: skip
+
+
+def opinion_history(opinion: Opinion) -> list:
+    """Moderation and handling events of an opinion (and of its referral), oldest first."""
+    from comments.models import HandlingEvent, ModerationEvent
+
+    handling = HandlingEvent.objects.filter(opinion=opinion)
+    if opinion.referral_id is not None:
+        handling = HandlingEvent.objects.filter(Q(opinion=opinion) | Q(referral_id=opinion.referral_id, opinion=None))
+    moderation = ModerationEvent.objects.filter(opinion=opinion).select_related("actor")
+    events = [*handling.select_related("actor"), *moderation]
+    return sorted(events, key=lambda e: (e.created_at, e.pk))

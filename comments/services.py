@@ -318,7 +318,16 @@ def opinions_import(
         )
         for item in opinions
     ]
-    return Opinion.objects.bulk_create(rows, batch_size=2000)
+    created = Opinion.objects.bulk_create(rows, batch_size=2000)
+    _regroup(draft.pk)
+    return created
+
+
+def _regroup(draft_id: int) -> None:
+    """Near-duplicate groups are recomputed in the background once the new opinions are committed."""
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task("comments.clusters.draft_clusters_update", draft_id))
 
 
 # Support, reports, withdrawal -------------------------------------------------------------------

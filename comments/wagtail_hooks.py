@@ -8,8 +8,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
-from comments.admin_views import DraftOpinionsView, ModerationQueueView
-from comments.models import Department, ModerationState, Opinion, SensitiveWord
+from comments.admin_views import ModerationQueueView
+from comments.handling_views import OpinionHandleView, WorkspaceView
+from comments.models import Department, ModerationState, Opinion, ReasonTemplate, SensitiveWord
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -36,7 +37,20 @@ class SensitiveWordViewSet(SnippetViewSet):
     panels = [FieldPanel("word"), FieldPanel("is_active"), FieldPanel("note")]
 
 
+class ReasonTemplateViewSet(SnippetViewSet):
+    model = ReasonTemplate
+    icon = "openquote"
+    menu_label = _("常用理由")
+    menu_order = 213
+    add_to_admin_menu = True
+    list_display = ["text", "disposition", "is_active", "sort_order"]
+    list_filter = ["disposition", "is_active"]
+    search_fields = ["text"]
+    panels = [FieldPanel("text"), FieldPanel("disposition"), FieldPanel("is_active"), FieldPanel("sort_order")]
+
+
 register_snippet(DepartmentViewSet)
+register_snippet(ReasonTemplateViewSet)
 register_snippet(SensitiveWordViewSet)
 
 
@@ -44,7 +58,8 @@ register_snippet(SensitiveWordViewSet)
 def comments_admin_urls():
     return [
         path("opinions/moderation/", ModerationQueueView.as_view(), name="opinions_moderation"),
-        path("opinions/", DraftOpinionsView.as_view(), name="opinions_all"),
+        path("opinions/", WorkspaceView.as_view(), name="opinions_all"),
+        path("opinions/<int:pk>/", OpinionHandleView.as_view(), name="opinions_handle"),
     ]
 
 
@@ -74,5 +89,5 @@ def moderation_menu_item():
 @hooks.register("register_admin_menu_item")
 def opinions_menu_item():
     return PermissionMenuItem(
-        _("草案意见"), reverse("opinions_all"), icon_name="list-ul", order=209, permission="comments.view_opinion"
+        _("意见处理"), reverse("opinions_all"), icon_name="list-ul", order=209, permission="comments.view_opinion"
     )

@@ -10,7 +10,7 @@ many rows the iterator gives.
 
 Layout follows drafts.word (GB/T 9704 margins, fonts, ``— 1 —`` page numbers) on a landscape page:
 title in 方正小标宋 二号, title block in 仿宋 三号, and the table in 仿宋 小四 (12 pt), which fits
-about 20 characters a line in the opinion column; 三号 would leave 14 and double the page count.
+20 characters a line in the opinion column; 三号 would fit 15 and add a third to the page count.
 """
 
 from __future__ import annotations
@@ -171,18 +171,23 @@ def write_adoption_table(
 
 
 def naive_adoption_table(out: BinaryIO, *, meta: TableMeta, rows: Iterable[AdoptionRow]) -> int:
-    """The same table through python-docx alone, a row at a time: the benchmark's baseline."""
+    """The same table through python-docx alone, a row at a time: the benchmark's baseline.
+
+    Only for comparison; it has no special case for a draft without opinions.
+    """
     document = _skeleton(meta, with_table=True)
     table = document.tables[0]
+    # Looked up once: python-docx finds a style given by name by scanning all of them.
+    styles = {style_id: document.styles[name] for style_id, name in _STYLE_NAMES.items()}
     count = 0
     for count, row, excerpt in _numbered(rows):
         cells = table.add_row().cells
         values = (str(count), row.article, row.body, row.source, row.disposition, row.reason)
         for cell, value, style in zip(cells, values, _COLUMN_STYLES, strict=True):
             cell.text = "\n".join(_lines(_clean(value)))
-            cell.paragraphs[0].style = _STYLE_NAMES[style]
+            cell.paragraphs[0].style = styles[style]
         if excerpt := "\n".join(_lines(_clean(excerpt))):
-            cells[1].add_paragraph(excerpt, _STYLE_NAMES[EXCERPT_STYLE])
+            cells[1].add_paragraph(excerpt, styles[EXCERPT_STYLE])
     document.save(out)
     return count
 
@@ -258,8 +263,9 @@ _COLUMN_STYLES = (CENTRED_CELL_STYLE, ARTICLE_STYLE, CELL_STYLE, CELL_STYLE, CEN
 _CELL_STARTS = [
     f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>' for width in _WIDTHS
 ]
-_PARAGRAPH_STARTS = {style: f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>' for style in _STYLE_NAMES}
-_PARAGRAPH_STARTS[TITLE_STYLE] = f'<w:p><w:pPr><w:pStyle w:val="{TITLE_STYLE}"/></w:pPr>'
+_PARAGRAPH_STARTS = {
+    style: f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>' for style in (*_STYLE_NAMES, TITLE_STYLE)
+}
 _PARAGRAPH_STARTS[BODY_STYLE] = "<w:p>"
 
 
@@ -338,4 +344,4 @@ def _paragraph(style: str, text: str) -> str:
     if not text:
         return _PARAGRAPH_STARTS[style] + "</w:p>"
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"{_PARAGRAPH_STARTS[style]}<w:r><w:t>{escaped}</w:t></w:r></w:p>"
+    return f'{_PARAGRAPH_STARTS[style]}<w:r><w:t xml:space="preserve">{escaped}</w:t></w:r></w:p>'

@@ -1,0 +1,361 @@
+"""Wagtail admin: the staff workspace of a draft's opinions, and the handling page of one opinion."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from cms.roles import Role
+from comments import handling, selectors
+from comments.forms import DisposeForm, ForwardForm, WorkspaceFilterForm
+from comments.handling import HandlingError
+from comments.models import (
+    Channel,
+    Department,
+    Disposition,
+    ModerationState,
+    Opinion,
+    ReasonTemplate,
+    ReferralState,
+    Satisfaction,
+)
+from drafts.models import DraftPage, Provision, ProvisionKind
+
+DISPOSE_CHOICES = [
+    (Disposition.ADOPTED, Disposition.ADOPTED.label),
+    (Disposition.PARTLY_ADOPTED, Disposition.PARTLY_ADOPTED.label),
+    (Disposition.NOT_ADOPTED, Disposition.NOT_ADOPTED.label),
+    (Disposition.UNDECIDED, gettext_lazy("改回待处理")),
+]
+
+
+def _staff_users():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=str(Role.STAFF))
+        .order_by("display_name", "username")
+        .distinct()
+    )
+
+
+CHANGE_LABELS = {
+    "disposition": gettext_lazy("处理情况"),
+    "reason": gettext_lazy("理由说明"),
+    "reason_public": gettext_lazy("公开理由"),
+    "assignee": gettext_lazy("承办人"),
+    "merged_into": gettext_lazy("并入"),
+    "resulting_article": gettext_lazy("修改后的条文"),
+    "referral": gettext_lazy("转办"),
+    "state": gettext_lazy("状态"),
+    "deadline": gettext_lazy("期限"),
+    "rating": gettext_lazy("满意度"),
+    "reopened": gettext_lazy("重新办理"),
+}
+
+
+def _readable(key: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    labels = {
+        "disposition": dict(Disposition.choices),
+        "state": dict(ReferralState.choices),
+        "rating": dict(Satisfaction.choices),
+    }.get(key)
+    if labels:
+        return str(labels.get(value, value))
+    if key == "deadline":
+        return str(value)[:16].replace("T", " ")
+    return str(value)
+
+
+def describe(event) -> list[tuple[str, str, str]]:
+    """The fields a handling event changed, as (label, before, after) in words."""
+    before, after = event.before or {}, event.after or {}
+    return [
+        (str(CHANGE_LABELS.get(key, key)), _readable(key, before.get(key)), _readable(key, after.get(key)))
+        for key in after
+        if before.get(key) != after.get(key)
+    ]
+
+
+def _revisions(post, ids: list[int]) -> dict[int, int]:
+    """The revision each selected opinion had when the page was drawn (hidden fields rev-<id>)."""
+    found = {}
+    for pk in ids:
+        value = post.get(f"rev-{pk}", "")
+        if value.isdigit():
+            found[pk] = int(value)
+    return found
+
+
+class _HandlingView(WagtailAdminTemplateMixin, View):
+    header_icon = "list-ul"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("comments.view_opinion"):
+            raise PermissionDenied
+        if request.method == "POST" and not handling.can_dispose(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def _refuse(self, request, exc: HandlingError) -> None:
+        for text in exc.messages:
+            messages.error(request, text)
+
+    def _forward_form(self, data=None) -> ForwardForm:
+        form = ForwardForm(data, prefix="fw")
+        form.fields["department"].choices = [
+            (d.pk, d.name) for d in Department.objects.filter(is_active=True).order_by("name")
+        ]
+        return form
+
+    def _dispose_form(self, data=None, initial=None) -> DisposeForm:
+        form = DisposeForm(data, initial=initial, prefix="d")
+        form.fields["disposition"].choices = DISPOSE_CHOICES
+        return form
+
+
+class WorkspaceView(_HandlingView):
+    template_name = "comments/admin/workspace.html"
+    page_title = gettext_lazy("意见处理")
+    per_page = 100
+
+    def _filter_form(self, request):
+        drafts = list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
+        data = request.GET.copy()
+        if not data.get("draft") and drafts:
+            data["draft"] = str(drafts[0][0])
+        form = WorkspaceFilterForm(data)
+        form.fields["draft"].choices = drafts
+        draft_id = int(data["draft"]) if str(data.get("draft", "")).isdigit() else None
+        draft = DraftPage.objects.filter(pk=draft_id).select_related("current_version").first()
+        chapters = []
+        if draft and draft.current_version_id:
+            chapters = Provision.objects.filter(
+                version_id=draft.current_version_id, kind=ProvisionKind.CHAPTER
+            ).values_list("pk", "label", "title")
+        form.fields["chapter"].choices = [("", _("全部")), *[(pk, f"{label} {title}") for pk, label, title in chapters]]
+        form.fields["channel"].choices = [("", _("全部")), *Channel.choices]
+        points = (
+            Opinion.objects.filter(draft_id=draft_id, contact_point_link__isnull=False)
+            .values_list("contact_point_link__contact_point_id", "contact_point_link__contact_point__name")
+            .distinct()
+            .order_by("contact_point_link__contact_point__name")
+        )
+        form.fields["contact_point"].choices = [("", _("全部")), *points]
+        form.fields["state"].choices = [("", _("全部")), *ModerationState.choices]
+        form.fields["disposition"].choices = [("", _("全部")), *Disposition.choices]
+        form.fields["assignee"].choices = [
+            ("", _("全部")),
+            ("none", _("未分配")),
+            *[(str(u.pk), u.public_name) for u in _staff_users()],
+        ]
+        return form, draft
+
+    def get(self, request, *args, **kwargs):
+        form, draft = self._filter_form(request)
+        filters = selectors.StaffFilter(draft_id=draft.pk if draft else -1)
+        if form.is_valid():
+            data = form.cleaned_data
+            filters = selectors.StaffFilter(
+                draft_id=data["draft"],
+                article_number=data["article"],
+                chapter_id=data["chapter"],
+                channel=data["channel"],
+                contact_point_id=data["contact_point"],
+                moderation_state=data["state"],
+                disposition=data["disposition"],
+                assignee=data["assignee"],
+                min_support=data["min_support"],
+                cluster=data["cluster"].strip(),
+                query=data["q"],
+            )
+        page = Paginator(selectors.opinion_list_staff(filters), self.per_page).get_page(request.GET.get("p"))
+        rows, previous = [], object()
+        for opinion in page.object_list:
+            key = opinion.article_id
+            rows.append((opinion, key != previous))
+            previous = key
+        totals = dict(
+            Opinion.objects.filter(draft=draft, parent__isnull=True)
+            .values_list("disposition")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        query = request.GET.copy()
+        query.pop("p", None)
+        context = self.get_context_data(
+            filter_form=form,
+            draft=draft,
+            page_obj=page,
+            rows=rows,
+            query_string=query.urlencode(),
+            dispose_form=self._dispose_form(initial={"reason_public": True}),
+            forward_form=self._forward_form(),
+            templates=ReasonTemplate.objects.filter(is_active=True),
+            staff_users=_staff_users(),
+            totals=[(label, totals.get(value, 0)) for value, label in Disposition.choices],
+        )
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request, *args, **kwargs):
+        back = request.get_full_path()
+        action = request.POST.get("action", "")
+        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        revisions = _revisions(request.POST, ids)
+        try:
+            if action == "cluster":
+                draft = get_object_or_404(DraftPage, pk=request.POST.get("draft") or 0)
+                from django_q.tasks import async_task
+
+                async_task("comments.clusters.draft_clusters_update", draft.pk)
+                messages.success(request, _("已开始重新分组相似意见，稍后刷新即可看到。"))
+            elif action == "dispose":
+                form = self._dispose_form(request.POST)
+                if not form.is_valid():
+                    raise HandlingError(_("请选择处理情况。"))
+                done = handling.opinions_dispose(
+                    staff=request.user,
+                    opinion_ids=ids,
+                    disposition=form.cleaned_data["disposition"],
+                    reason=form.cleaned_data["reason"],
+                    reason_public=form.cleaned_data["reason_public"],
+                    revisions=revisions,
+                )
+                messages.success(request, _("已处理 %(count)s 条意见。") % {"count": len(done)})
+            elif action == "assign":
+                user_id = request.POST.get("assignee", "")
+                assignee = _staff_users().filter(pk=user_id).first() if user_id.isdigit() else None
+                count = handling.opinions_assign(staff=request.user, opinion_ids=ids, assignee=assignee)
+                messages.success(request, _("已分配 %(count)s 条意见。") % {"count": count})
+            elif action == "merge":
+                target = request.POST.get("target", "").strip()
+                if not target.isdigit():
+                    raise HandlingError(_("请填写合并到的意见编号。"))
+                absorbed = handling.opinions_merge(
+                    staff=request.user,
+                    target_id=int(target),
+                    opinion_ids=ids,
+                    reason=request.POST.get("merge_reason", ""),
+                    revisions=revisions,
+                )
+                messages.success(
+                    request,
+                    _("已将 %(count)s 条意见并入第 %(target)s 号意见。") % {"count": len(absorbed), "target": target},
+                )
+            elif action == "forward":
+                form = self._forward_form(request.POST)
+                if not form.is_valid():
+                    raise HandlingError([e for errors in form.errors.values() for e in errors])
+                referral = handling.opinions_forward(
+                    staff=request.user,
+                    opinion_ids=ids,
+                    department=Department.objects.get(pk=form.cleaned_data["department"]),
+                    deadline=form.cleaned_data["deadline"],
+                    instructions=form.cleaned_data["instructions"],
+                    revisions=revisions,
+                )
+                messages.success(
+                    request,
+                    _("已将 %(count)s 条意见转交%(name)s办理。")
+                    % {"count": referral.opinions.count(), "name": referral.department.name},
+                )
+            else:
+                raise HandlingError(_("未知的操作。"))
+        except HandlingError as exc:
+            self._refuse(request, exc)
+        return redirect(back)
+
+
+class OpinionHandleView(_HandlingView):
+    template_name = "comments/admin/opinion.html"
+
+    def get_page_title(self):
+        return _("第 %(pk)s 号意见") % {"pk": self.opinion.pk}
+
+    def _load(self, pk: int) -> Opinion:
+        opinion = selectors.opinion_detail_staff(pk)
+        if opinion is None:
+            raise Http404
+        self.opinion = opinion
+        return opinion
+
+    def get(self, request, pk: int, dispose_form=None):
+        opinion = self._load(pk)
+        later = Provision.objects.filter(
+            version__draft_id=opinion.draft_id,
+            version__number__gt=opinion.version.number,
+            kind=ProvisionKind.ARTICLE,
+        ).select_related("version")
+        context = self.get_context_data(
+            opinion=opinion,
+            history=[
+                (event, describe(event) if hasattr(event, "action") else [])
+                for event in selectors.opinion_history(opinion)
+            ],
+            absorbed=opinion.absorbed.order_by("pk")[:200],
+            dispose_form=dispose_form
+            or self._dispose_form(
+                initial={
+                    "disposition": opinion.disposition if opinion.disposition in dict(DISPOSE_CHOICES) else "",
+                    "reason": opinion.disposition_reason,
+                    "reason_public": opinion.reason_public,
+                }
+            ),
+            templates=ReasonTemplate.objects.filter(is_active=True),
+            later_articles=later.order_by("version__number", "position"),
+            workspace_url=reverse("opinions_all") + f"?draft={opinion.draft_id}",
+        )
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request, pk: int):
+        opinion = self._load(pk)
+        revision = int(request.POST["revision"]) if request.POST.get("revision", "").isdigit() else None
+        action = request.POST.get("action")
+        try:
+            if action == "dispose":
+                form = self._dispose_form(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, dispose_form=form)
+                handling.opinions_dispose(
+                    staff=request.user,
+                    opinion_ids=[opinion.pk],
+                    disposition=form.cleaned_data["disposition"],
+                    reason=form.cleaned_data["reason"],
+                    reason_public=form.cleaned_data["reason_public"],
+                    revisions={opinion.pk: revision} if revision is not None else None,
+                )
+                messages.success(request, _("处理情况已保存。"))
+            elif action == "link":
+                value = request.POST.get("article", "")
+                handling.opinion_link_change(
+                    staff=request.user,
+                    opinion_id=opinion.pk,
+                    article_id=int(value) if value.isdigit() else None,
+                    revision=revision,
+                )
+                messages.success(request, _("已保存关联的修改条文。"))
+            else:
+                raise HandlingError(_("未知的操作。"))
+        except HandlingError as exc:
+            self._refuse(request, exc)
+            if isinstance(exc, handling.ConflictError):
+                # Keep what the person typed, beside the current state, so nothing is lost.
+                return self.get(request, pk, dispose_form=self._dispose_form(request.POST))
+        return redirect(reverse("opinions_handle", args=[opinion.pk]))
