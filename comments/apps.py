@@ -11,11 +11,17 @@ class CommentsConfig(AppConfig):
 
         from comments import sensitive
         from comments.models import SensitiveWord
-        from comments.views import draft_block_context, thread_context
-        from drafts.extensions import register_article_extension, register_draft_extension, register_page_script
+        from comments.views import adopted_behind_changes, draft_block_context, thread_context
+        from drafts.extensions import (
+            register_article_extension,
+            register_diff_extension,
+            register_draft_extension,
+            register_page_script,
+        )
 
         register_article_extension(thread_context)
         register_draft_extension(draft_block_context)
+        register_diff_extension(adopted_behind_changes)
         register_page_script("comments/js/thread.js")
         from django.core.cache import cache
         from wagtail.models import PageViewRestriction

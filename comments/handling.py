@@ -7,10 +7,12 @@ and a save over a change the person has not seen is refused as a conflict (nothi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -29,6 +31,7 @@ from comments.models import (
     ReferralState,
     Satisfaction,
 )
+from comments.selectors import feedback_generation_key
 from drafts.models import Provision, ProvisionKind
 
 REASON_REQUIRED = {Disposition.PARTLY_ADOPTED, Disposition.NOT_ADOPTED}
@@ -109,6 +112,8 @@ def _write(
         )
         for o in opinions
     ]
+    for draft_id in {o.draft_id for o in opinions}:
+        cache.set(feedback_generation_key(draft_id), time.time_ns(), None)
     return HandlingEvent.objects.bulk_create(events, batch_size=2000)
 
 

@@ -8,7 +8,7 @@ what the reader has supported.
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from comments.models import Channel, ModerationState, Opinion, Support
@@ -217,3 +217,59 @@ def opinion_history(opinion: Opinion) -> list:
     moderation = ModerationEvent.objects.filter(opinion=opinion).select_related("actor")
     events = [*handling.select_related("actor"), *moderation]
     return sorted(events, key=lambda e: (e.created_at, e.pk))
+
+
+# Public feedback (反馈) -------------------------------------------------------------------------
+
+FEEDBACK_STATES = [ModerationState.PUBLISHED, ModerationState.INTERNAL]
+
+
+def feedback_generation_key(draft_id: int) -> str:
+    """Bumped by every handling change of the draft's opinions, so the cached summary is never stale."""
+    return f"comments:feedback-generation:{draft_id}"
+
+
+def _feedback_qs(draft_id: int):
+    return Opinion.objects.filter(draft_id=draft_id, parent__isnull=True, moderation_state__in=FEEDBACK_STATES)
+
+
+@dataclass
+class FeedbackArticle:
+    article: object  # Provision or None for the draft as a whole
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def other(self) -> int:
+        main = ("adopted", "partly_adopted", "not_adopted")
+        return sum(n for disposition, n in self.counts.items() if disposition not in main)
+
+
+def feedback_summary(draft_id: int) -> tuple[dict[str, int], list[FeedbackArticle]]:
+    """Counts by disposition for the draft and for each article (in version and text order)."""
+    from drafts.models import Provision
+
+    rows = _feedback_qs(draft_id).values_list("article_id", "disposition").annotate(n=Count("pk")).order_by()
+    per_article: dict[int | None, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for article_id, disposition, n in rows:
+        per_article.setdefault(article_id, {})[disposition] = n
+        totals[disposition] = totals.get(disposition, 0) + n
+    provisions = Provision.objects.filter(pk__in=[pk for pk in per_article if pk]).select_related("version")
+    ordered = sorted(provisions, key=lambda p: (p.version.number, p.position))
+    articles = [FeedbackArticle(None, per_article[None])] if None in per_article else []
+    articles += [FeedbackArticle(p, per_article[p.pk]) for p in ordered]
+    return totals, articles
+
+
+def feedback_opinions(draft_id: int, article_id: int | None):
+    qs = _feedback_qs(draft_id).exclude(disposition="undecided")
+    qs = qs.filter(article_id=article_id) if article_id else qs.filter(article__isnull=True)
+    return (
+        qs.select_related("author", "merged_into")
+        .annotate(contact_point_name=F("contact_point_link__contact_point__name"))
+        .order_by("id")
+    )

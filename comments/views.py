@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,10 +23,10 @@ from cms.throttle import client_ip
 from cms.views import safe_next_url
 from comments import selectors, services
 from comments.forms import OpinionForm, ReportForm
-from comments.models import ModerationState, Opinion
+from comments.models import Disposition, ModerationState, Opinion
 from comments.rendering import OpinionRenderer
 from comments.services import OpinionError
-from drafts.models import DraftPage, Provision
+from drafts.models import DraftPage, DraftStatus, Provision
 
 
 def _int(value) -> int | None:
@@ -111,7 +112,53 @@ def draft_block_context(request, draft: DraftPage, version) -> dict:
         "template": "comments/_draft_block.html",
         "general_opinion_count": version.general_opinion_count if version is not None else 0,
         "general_thread_url": reverse("comments:draft_thread", args=[draft.pk]),
+        "feedback_url": reverse("comments:feedback", args=[draft.pk]) if draft.status() == DraftStatus.CLOSED else "",
     }
+
+
+def adopted_behind_changes(old, new, provision_ids: list[int]) -> dict[int, list]:
+    """The diff page's extension: opinions adopted into each article of the newer version."""
+    found: dict[int, list] = {}
+    adopted = Opinion.objects.filter(resulting_article_id__in=provision_ids).exclude(
+        moderation_state__in=[ModerationState.PENDING, ModerationState.REJECTED, ModerationState.HIDDEN]
+    )
+    for opinion in adopted.only("pk", "body", "disposition", "resulting_article_id", "channel").order_by("pk"):
+        found.setdefault(opinion.resulting_article_id, []).append(opinion)
+    return found
+
+
+@require_GET
+def draft_feedback(request, draft_id: int):
+    """反馈: how a closed draft's opinions were handled, article by article, with the public reasons."""
+    draft = _live_draft(draft_id)
+    if draft.status() != DraftStatus.CLOSED:
+        raise Http404(_("征求意见结束后才公布意见处理情况。"))
+    key = f"comments:feedback:{draft.pk}:{cache.get(selectors.feedback_generation_key(draft.pk), 0)}"
+    totals, articles = cache.get(key) or (None, None)
+    if totals is None:
+        totals, articles = selectors.feedback_summary(draft.pk)
+        cache.set(key, (totals, articles), 600)
+    chosen, page = None, None
+    raw = request.GET.get("article", "")
+    if raw:
+        chosen = next((a for a in articles if str(a.article.pk if a.article else "general") == raw), None)
+        if chosen is None:
+            raise Http404
+        opinions = selectors.feedback_opinions(draft.pk, chosen.article.pk if chosen.article else None)
+        page = Paginator(opinions, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "comments/feedback.html",
+        {
+            "draft": draft,
+            "totals": [(label, totals.get(value, 0)) for value, label in Disposition.choices],
+            "total": sum(totals.values()),
+            "articles": articles,
+            "chosen": chosen,
+            "page_obj": page,
+            "query": f"article={raw}" if raw else "",
+        },
+    )
 
 
 @require_GET

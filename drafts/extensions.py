@@ -60,3 +60,24 @@ def draft_context(request, draft, version) -> dict:
         **_collect(_draft_extensions, "draft_extensions", request, draft, version),
         "page_scripts": page_scripts(),
     }
+
+
+DiffExtension = Callable[..., dict]
+_diff_extensions: list[DiffExtension] = []
+
+
+def register_diff_extension(extension: DiffExtension) -> DiffExtension:
+    """Called with (old version, new version, [new provision ids]); returns {provision id: [items]}.
+
+    The diff page shows the items under the article of the newer version (the comments app: the
+    opinions adopted into it).
+    """
+    return _register(_diff_extensions, extension)
+
+
+def diff_context(old, new, provision_ids: list[int]) -> dict[int, list]:
+    found: dict[int, list] = {}
+    for extension in _diff_extensions:
+        for pk, items in extension(old, new, provision_ids).items():
+            found.setdefault(pk, []).extend(items)
+    return found

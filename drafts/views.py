@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from drafts import extensions
 from drafts.diff import version_diff
 from drafts.extensions import article_context, draft_context
 from drafts.models import DraftPage, DraftVersion, Provision
@@ -240,6 +241,9 @@ def draft_diff(request, draft: DraftPage):
         raise Http404(_("没有这个版本。"))
     old, new = by_number[old_number], by_number[new_number]
     rows = version_diff(old, new)
+    behind = extensions.diff_context(old, new, [row.new.id for row in rows if row.new is not None])
+    for row in rows:
+        row.behind = behind.get(row.new.id, []) if row.new is not None else []
     counts = {status: sum(1 for row in rows if row.status == status) for status in ("added", "deleted", "changed")}
     counts["moved"] = sum(1 for row in rows if row.moved)
     return draft.render(

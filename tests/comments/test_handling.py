@@ -214,3 +214,53 @@ def test_opinion_page_shows_history_and_keeps_typed_text_on_conflict(client, dra
     )
     body = response.content.decode()
     assert response.status_code == 200 and "已被他人修改" in body and "我写了很长的理由" in body
+
+
+def _close(draft):
+    draft.opens_at = timezone.now() - timedelta(days=30)
+    draft.closes_at = timezone.now() - timedelta(days=1)
+    draft.save_revision().publish()
+    draft.refresh_from_db()
+
+
+def test_public_feedback_of_a_closed_draft_shows_handling_and_only_public_reasons(
+    client, draft, article, citizen, staff
+):
+    ops = _opinions(draft, article, citizen)
+    hidden = Opinion.objects.create(
+        draft=draft, version=draft.current_version, article=article, body="被隐藏的意见", moderation_state="hidden"
+    )
+    handling.opinions_dispose(staff=staff, opinion_ids=[ops[0].pk], disposition="adopted", reason="已在修改稿中写明")
+    handling.opinions_dispose(
+        staff=staff, opinion_ids=[ops[1].pk], disposition="not_adopted", reason="内部考虑", reason_public=False
+    )
+    url = reverse("comments:feedback", args=[draft.pk])
+    assert client.get(url).status_code == 404  # the period is still open
+    _close(draft)
+    summary = client.get(url).content.decode()
+    assert article.label in summary and "意见处理情况反馈" in summary
+    detail = client.get(url, {"article": article.pk}).content.decode()
+    assert "已在修改稿中写明" in detail and ops[0].body in detail
+    assert ops[1].body in detail and "内部考虑" not in detail
+    assert ops[2].body not in detail  # still undecided
+    assert hidden.body not in detail and citizen.email not in detail
+    handling.opinions_dispose(staff=staff, opinion_ids=[ops[2].pk], disposition="adopted")
+    assert ops[2].body in client.get(url, {"article": article.pk}).content.decode()
+    assert "采纳 2" in client.get(url).content.decode()  # the cached summary follows the change
+    draft_page = client.get(draft.url).content.decode()
+    assert url in draft_page
+
+
+def test_the_version_diff_shows_the_opinions_behind_a_change(client, draft, article, citizen, staff):
+    (o,) = _opinions(draft, article, citizen, n=1, body="建议第五条写明公示期限为七日。{}")
+    handling.opinions_dispose(staff=staff, opinion_ids=[o.pk], disposition=Disposition.ADOPTED)
+    text = "示例条例\n\n" + "\n\n".join(
+        f"第{n}条 这是第{n}条的内容，规定了物业服务人和业主的权利义务。" + ("公示期限为七日。" if n == "五" else "")
+        for n in "一二三四五六七八九十"
+    )
+    version = draft_version_create(draft=draft, result=parse_text(text), make_current=True)
+    handling.opinion_link_change(
+        staff=staff, opinion_id=o.pk, article_id=version.provisions.get(kind="article", number=5).pk
+    )
+    page = client.get(draft.url + "diff/").content.decode()
+    assert "因采纳 1 条意见而修改" in page and "建议第五条写明公示期限为七日" in page
