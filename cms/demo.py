@@ -383,6 +383,68 @@ def _contact_point_work(users) -> None:
     )
 
 
+REASON_TEMPLATES = [
+    ("adopted", "已采纳，在修改稿相应条款中予以体现。"),
+    ("partly_adopted", "部分采纳：合理部分已在修改稿中体现，其余内容由配套文件规定。"),
+    ("not_adopted", "上位法已有明确规定，本条例不再重复规定。"),
+    ("not_adopted", "属于具体执行问题，建议由主管部门在实施细则中规定。"),
+    ("", "已转有关部门研究办理。"),
+]
+
+CLOSED_DRAFT_OPINIONS = [
+    ("letter", 3, "林某", "建议明确畲族传统村落的认定标准和程序。", "adopted", "已在修改稿第三条中增加认定程序。"),
+    ("email", 8, "蓝某某", "畲语传承应当进入中小学课堂，建议增加相关规定。", "partly_adopted",
+     "合理部分已体现：鼓励学校开设畲族文化课程；课时安排由教育部门确定。"),
+    ("letter", None, "雷某", "建议条例名称改为《潮州市畲族文化保护传承条例》。", "not_adopted",
+     "条例名称与上位法和省内同类法规保持一致。"),
+    ("email", 12, "钟某", "传承人补助标准应当写入条例。", "not_adopted", "属于具体执行问题，由市民宗部门另行规定。"),
+]  # fmt: skip
+
+
+def _handling(users) -> None:
+    """Reason templates, dispositions and a referral on the open draft, public feedback on the closed one."""
+    from comments import handling
+    from comments.models import Department, Disposition, Opinion, ReasonTemplate
+    from comments.services import OfflineOpinion, opinions_import
+    from drafts.models import DraftPage
+
+    if ReasonTemplate.objects.exists():
+        return
+    for i, (disposition, text) in enumerate(REASON_TEMPLATES):
+        ReasonTemplate.objects.create(text=text, disposition=disposition, sort_order=i)
+    staff, now = users["staff"], timezone.now()
+    closed = DraftPage.objects.filter(slug="chaozhou-she-culture").first()
+    if closed is not None:
+        articles = {a.number: a.pk for a in closed.current_version.provisions.filter(kind="article")}
+        for channel, number, name, body, disposition, reason in CLOSED_DRAFT_OPINIONS:
+            (opinion,) = opinions_import(
+                draft=closed,
+                version=closed.current_version,
+                channel=channel,
+                opinions=[OfflineOpinion(body=body, article_id=articles.get(number), proposer_name=name)],
+                now=closed.closes_at - timedelta(days=10),
+            )
+            handling.opinions_dispose(staff=staff, opinion_ids=[opinion.pk], disposition=disposition, reason=reason)
+    draft = DraftPage.objects.filter(slug="hangzhou-property-management").first()
+    if draft is None:
+        return
+    top = Opinion.objects.filter(draft=draft, parent__isnull=True, moderation_state="published").order_by("pk")
+    first, second, third = list(top[:3])
+    handling.opinions_dispose(
+        staff=staff, opinion_ids=[first.pk], disposition=Disposition.ADOPTED, reason=REASON_TEMPLATES[0][1]
+    )
+    handling.opinions_assign(staff=staff, opinion_ids=[second.pk, third.pk], assignee=staff)
+    department = Department.objects.filter(liaisons=users["liaison"]).first()
+    if department is not None:
+        handling.opinions_forward(
+            staff=staff,
+            opinion_ids=[third.pk],
+            department=department,
+            deadline=now + timedelta(days=20),
+            instructions="请结合物业专项维修资金管理办法研究紧急维修程序，并答复我委。",
+        )
+
+
 @transaction.atomic
 def demo_load() -> list[DemoAccount]:
     users = _accounts()
@@ -391,6 +453,7 @@ def demo_load() -> list[DemoAccount]:
     _drafts(users["staff"])
     _opinions(users)
     _contact_point_work(users)
+    _handling(users)
     home = HomePage.objects.first()
     if home and not home.intro:
         home.intro = "<p>阅读正在征求意见的法规草案，对具体条文发表意见；基层立法联系点在这里汇总群众意见。</p>"

@@ -127,3 +127,17 @@ def test_demo_has_opinions_in_every_state_and_the_counts_agree(client):
     article = draft.current_version.provisions.get(kind="article", number=5)
     assert article.opinion_count == Opinion.objects.filter(article=article, moderation_state="published").count() == 3
     assert Opinion.objects.filter(is_official=True).count() == 1
+
+
+def test_demo_closed_draft_has_public_feedback_and_the_open_one_a_referral(client):
+    from django.urls import reverse
+
+    from comments.models import Referral
+    from drafts.models import DraftPage
+
+    call_command("load_demo")
+    closed = DraftPage.objects.get(slug="chaozhou-she-culture")
+    page = client.get(reverse("comments:feedback", args=[closed.pk])).content.decode()
+    assert "共收到意见 4 条" in page
+    assert client.get(reverse("comments:feedback", args=[closed.pk]), {"article": "general"}).status_code == 200
+    assert Referral.objects.get().department.liaisons.filter(username="liaison").exists()
