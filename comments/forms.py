@@ -58,7 +58,7 @@ class WorkspaceFilterForm(forms.Form):
 
 class DisposeForm(forms.Form):
     disposition = forms.ChoiceField(label=_("处理情况"))
-    reason = forms.CharField(label=_("理由说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("理由说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason_public = forms.BooleanField(label=_("在公开反馈中显示理由"), required=False, initial=True)
 
 
@@ -69,4 +69,4 @@ class ForwardForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
-    instructions = forms.CharField(label=_("交办要求"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    instructions = forms.CharField(label=_("交办要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
