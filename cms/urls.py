@@ -19,6 +19,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("opinions/", include("comments.urls")),
     path("my/opinions/", comments_views.my_opinions, name="my_opinions"),
+    path("referrals/", include("comments.referral_urls")),
     path(
         "contact-points/",
         include((contact_points_urls.public_urlpatterns, "contact_points_public"), namespace="contact_points_public"),

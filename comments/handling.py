@@ -256,6 +256,7 @@ def _referral_snapshot(referral: Referral) -> dict:
     return {
         "state": referral.state,
         "deadline": referral.deadline.isoformat(),
+        "extension_until": referral.extension_until.isoformat() if referral.extension_until else None,
         "rating": referral.rating,
         "reopened": referral.reopened,
     }
@@ -320,7 +321,9 @@ def is_liaison(user, referral: Referral) -> bool:
 
 
 def _locked_referral(referral_id: int, revision: int | None) -> Referral:
-    referral = Referral.objects.select_for_update().select_related("department").filter(pk=referral_id).first()
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("department").filter(pk=referral_id).first()
+    )
     if referral is None:
         raise HandlingError(_("没有找到这件转办。"), code="missing")
     if revision is not None and revision != referral.revision:
@@ -334,9 +337,11 @@ def _save_referral(referral: Referral, fields: list[str]) -> None:
 
 
 def _as_liaison(user, referral_id: int, revision: int | None) -> Referral:
-    referral = _locked_referral(referral_id, revision)
+    referral = _locked_referral(referral_id, None)
     if not is_liaison(user, referral):
         raise PermissionDenied(_("您不是该承办单位的联络人。"))
+    if revision is not None and revision != referral.revision:
+        raise ConflictError(_("这件转办在您打开后已有变化，您的操作没有保存。请刷新后再试。"), code="conflict")
     return referral
 
 
@@ -377,7 +382,8 @@ def referral_reply(
     before = _referral_snapshot(referral)
     referral.state, referral.reply, referral.replied_at = ReferralState.REPLIED, text, now
     referral.acknowledged_at = referral.acknowledged_at or now
-    _save_referral(referral, ["state", "reply", "replied_at", "acknowledged_at"])
+    referral.extension_until, referral.extension_reason = None, ""  # a reply makes a pending request moot
+    _save_referral(referral, ["state", "reply", "replied_at", "acknowledged_at", "extension_until", "extension_reason"])
     for name, data in files:
         attachment = ReferralAttachment(
             referral=referral, original_name=name[-255:], size=len(data), uploaded_by=liaison
@@ -394,8 +400,8 @@ def referral_request_extension(*, liaison, referral_id: int, until: datetime, re
     referral = _as_liaison(liaison, referral_id, None)
     if referral.state not in (ReferralState.SENT, ReferralState.ACKNOWLEDGED):
         raise HandlingError(_("只有办理中的转办可以申请延期。"), code="state")
-    if until <= referral.deadline:
-        raise HandlingError(_("延期后的期限必须晚于现在的期限。"), code="until")
+    if until <= max(referral.deadline, now or timezone.now()):
+        raise HandlingError(_("延期后的期限必须晚于现在的期限，也必须晚于今天。"), code="until")
     if not (reason or "").strip():
         raise HandlingError(_("请说明延期理由。"), code="reason")
     before = _referral_snapshot(referral)
@@ -412,6 +418,8 @@ def referral_decide_extension(*, staff, referral_id: int, grant: bool, now=None)
     referral = _locked_referral(referral_id, None)
     if referral.extension_until is None:
         raise HandlingError(_("这件转办没有待审批的延期申请。"), code="none")
+    if referral.state not in (ReferralState.SENT, ReferralState.ACKNOWLEDGED):
+        raise HandlingError(_("只有办理中的转办才能审批延期。"), code="state")
     before = _referral_snapshot(referral)
     if grant:
         referral.deadline = referral.extension_until

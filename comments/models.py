@@ -451,13 +451,22 @@ class AppendOnlyError(Exception):
     pass
 
 
+class HandlingEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("处理记录只能追加，不能修改。")
+
+
 class HandlingEvent(models.Model):
-    """Append-only record of every handling change of an opinion or a referral: who, when, before, after, why."""
+    """Append-only record of every handling change of an opinion or a referral: who, when, before, after, why.
+
+    Neither one record nor a queryset can be updated; a record cannot be deleted, nor can the opinion or
+    referral it belongs to (PROTECT). Only a queryset delete remains, for the benchmark's clean-up.
+    """
 
     opinion = models.ForeignKey(
-        Opinion, on_delete=models.CASCADE, null=True, blank=True, related_name="handling_events"
+        Opinion, on_delete=models.PROTECT, null=True, blank=True, related_name="handling_events"
     )
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -466,6 +475,8 @@ class HandlingEvent(models.Model):
     after = models.JSONField(_("修改后"), default=dict, blank=True)
     reason = models.TextField(_("理由"), blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = HandlingEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("处理记录")

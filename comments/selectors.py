@@ -114,7 +114,11 @@ def public_opinion(pk: int) -> Opinion | None:
 
 
 def my_opinions(*, user, page_number=1, per_page: int = 20):
-    qs = Opinion.objects.filter(author=user).select_related("draft", "article", "parent").order_by("-created_at", "-id")
+    qs = (
+        Opinion.objects.filter(author=user)
+        .select_related("draft", "article", "parent", "referral")
+        .order_by("-created_at", "-id")
+    )
     return Paginator(qs, per_page).get_page(page_number)
 
 

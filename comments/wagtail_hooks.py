@@ -11,6 +11,7 @@ from cms.menu import PermissionMenuItem
 from comments.admin_views import ModerationQueueView
 from comments.handling_views import OpinionHandleView, WorkspaceView
 from comments.models import Department, ModerationState, Opinion, ReasonTemplate, SensitiveWord
+from comments.referral_urls import admin_urlpatterns as referral_admin_urlpatterns
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -60,6 +61,7 @@ def comments_admin_urls():
         path("opinions/moderation/", ModerationQueueView.as_view(), name="opinions_moderation"),
         path("opinions/", WorkspaceView.as_view(), name="opinions_all"),
         path("opinions/<int:pk>/", OpinionHandleView.as_view(), name="opinions_handle"),
+        *referral_admin_urlpatterns,
     ]
 
 
@@ -90,4 +92,11 @@ def moderation_menu_item():
 def opinions_menu_item():
     return PermissionMenuItem(
         _("意见处理"), reverse("opinions_all"), icon_name="list-ul", order=209, permission="comments.view_opinion"
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def referrals_menu_item():
+    return PermissionMenuItem(
+        _("督办看板"), reverse("referrals_board"), icon_name="tasks", order=219, permission="comments.view_referral"
     )

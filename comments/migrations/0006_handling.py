@@ -157,8 +157,8 @@ class Migration(migrations.Migration):
                 ('reason', models.TextField(blank=True, verbose_name='理由')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opinion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='handling_events', to='comments.opinion')),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='comments.referral')),
+                ('opinion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handling_events', to='comments.opinion')),
+                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='comments.referral')),
             ],
             options={
                 'verbose_name': '处理记录',
