@@ -117,12 +117,16 @@ def _write(
     return HandlingEvent.objects.bulk_create(events, batch_size=2000)
 
 
+NOTIFY_CHUNK = 500  # opinions per e-mail task: a bulk disposition of 10,000 queues 20 tasks, not 10,000
+
+
 def _notify_handled(opinions: list[Opinion]) -> None:
     from django_q.tasks import async_task
 
     ids = [o.pk for o in opinions if o.author_id]
-    if ids:
-        transaction.on_commit(lambda: [async_task("comments.tasks.notify_author", pk, "handled") for pk in ids])
+    chunks = [ids[i : i + NOTIFY_CHUNK] for i in range(0, len(ids), NOTIFY_CHUNK)]
+    if chunks:
+        transaction.on_commit(lambda: [async_task("comments.tasks.notify_authors", c, "handled") for c in chunks])
 
 
 # Disposition ------------------------------------------------------------------------------------

@@ -51,6 +51,11 @@ def notify_author(opinion_id: int, event: str) -> bool:
     return True
 
 
+def notify_authors(opinion_ids: list[int], event: str) -> int:
+    """notify_author for many opinions in one task (a bulk disposition). Returns how many were e-mailed."""
+    return sum(notify_author(pk, event) for pk in opinion_ids)
+
+
 # Referrals (交办—督办—办复) ----------------------------------------------------------------------
 
 REFERRAL_SUBJECTS = {

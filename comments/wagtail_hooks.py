@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
 from comments.admin_views import ModerationQueueView
+from comments.export_views import admin_urlpatterns as export_urlpatterns
 from comments.handling_views import OpinionHandleView, WorkspaceView
 from comments.models import Department, ModerationState, Opinion, ReasonTemplate, SensitiveWord
 from comments.referral_urls import admin_urlpatterns as referral_admin_urlpatterns
@@ -62,6 +63,7 @@ def comments_admin_urls():
         path("opinions/", WorkspaceView.as_view(), name="opinions_all"),
         path("opinions/<int:pk>/", OpinionHandleView.as_view(), name="opinions_handle"),
         *referral_admin_urlpatterns,
+        *export_urlpatterns,
     ]
 
 
@@ -99,4 +101,15 @@ def opinions_menu_item():
 def referrals_menu_item():
     return PermissionMenuItem(
         _("督办看板"), reverse("referrals_board"), icon_name="tasks", order=219, permission="comments.view_referral"
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def exports_menu_item():
+    return PermissionMenuItem(
+        _("意见导出"),
+        reverse("opinions_exports"),
+        icon_name="download",
+        order=208,
+        permission="comments.dispose_opinion",
     )

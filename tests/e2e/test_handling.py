@@ -102,3 +102,17 @@ def test_staff_dispose_a_group_forward_one_liaison_replies_staff_close_and_expor
     page.get_by_role("button", name="办结").click()
     referral.refresh_from_db()
     assert referral.state == "closed"
+
+    # Staff export the adoption table (built by a task, with a progress bar) and download it.
+    page.goto(f"{live_server.url}/admin/opinions/exports/?draft={draft.pk}")
+    page.get_by_role("button", name="开始导出").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载").first.click()
+    path = tmp_path / "table.docx"
+    download_info.value.save_as(path)
+    screenshot(page, "staff-exports")
+    document = Document(io.BytesIO(path.read_bytes()))
+    cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
+    assert "车位归属由民法典规定，本条例不作重复规定。" in cells
+    assert any("原物业服务合同的处理办法" in text for text in cells)
+    assert not any("r0" in text or "@example.com" in text for text in cells)

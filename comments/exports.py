@@ -1,0 +1,686 @@
+"""Exports of a draft's opinions: 意见采纳情况表 (.docx), 意见汇总报告 (.docx), and the same rows as .xlsx and .csv.
+
+Staff start an export in the admin (comments.export_views); a django-q2 task (`export_build`) writes it
+while the page shows its progress. `manage.py export_opinions` writes the same files synchronously.
+
+The rows stream from the database as tuples (`values_list` through a server-side cursor) into writers
+that stream too (comments.word_export, openpyxl's write-only mode, csv), so a Civil-Code-sized
+consultation of 100,000 opinions and more exports in flat memory. The summary report is made of
+grouped queries only.
+
+What counts: the top-level opinions of the draft that are published or internal (contact points,
+letters, e-mails); pending, rejected, hidden and withdrawn ones, and replies, are left out. The source
+column names the channel, the contact point and the proposer's public name, never contact data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from comments.models import Channel, Disposition, ExportFormat, ExportJob, ExportState, ModerationState, Opinion
+from comments.word_export import (
+    FONT_TABLE_PART,
+    NO_OPINIONS,
+    AdoptionRow,
+    TableMeta,
+    _with_font_fallbacks,
+    write_adoption_table,
+)
+from drafts.models import DraftPage, DraftStage, Provision, ProvisionKind
+from drafts.numerals import to_chinese
+from drafts.word import (
+    BODY_STYLE,
+    HEADING_FONT,
+    SIZE_3,
+    TITLE_STYLE,
+    _add_page_numbers,
+    _BodyWriter,
+    _paragraph_style,
+    _run_properties,
+    _set_up_page,
+    _set_up_styles,
+)
+from drafts.word import STAGE_STYLE as DRAFT_STAGE_STYLE
+
+__all__ = [
+    "adoption_rows",
+    "export_build",
+    "export_csv",
+    "export_docx",
+    "export_request",
+    "export_summary",
+    "export_write",
+    "export_xlsx",
+    "table_meta",
+]
+
+logger = logging.getLogger(__name__)
+
+COUNTED_STATES = (ModerationState.PUBLISHED, ModerationState.INTERNAL)
+ADOPTING = (Disposition.ADOPTED, Disposition.PARTLY_ADOPTED)
+CHUNK_SIZE = 2000
+PROGRESS_EVERY = 1000
+EXCERPT_CHARS = 60
+TOP_ARTICLES = 20
+SOURCE_SEPARATOR = " · "
+# Characters with which a spreadsheet cell would start a formula (and tab / carriage return, which some
+# programs strip before looking): such text is neutralised (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Progress = Callable[[int], None]
+
+# Article text order: opinions on the draft as a whole first, then by version and position, then id.
+TEXT_ORDER = (
+    F("article__version__number").asc(nulls_first=True),
+    F("article__position").asc(nulls_first=True),
+    "id",
+)
+
+
+def _counted(draft_id: int):
+    """The opinions an export shows: top-level, published or internal."""
+    return Opinion.objects.filter(draft_id=draft_id, parent__isnull=True, moderation_state__in=COUNTED_STATES)
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _chinese_date(moment: datetime) -> str:
+    day = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# Rows -------------------------------------------------------------------------------------------
+
+_ROW_COLUMNS = (
+    "id",
+    "created_at",
+    "article_id",
+    "body",
+    "channel",
+    "contact_point_link__contact_point__name",
+    "is_official",
+    "author_id",
+    "author__display_name",
+    "proposer_name",
+    "disposition",
+    "disposition_reason",
+    "merged_into_id",
+)
+
+
+def _excerpt(text: str) -> str:
+    flat = "".join(line.strip() for line in text.splitlines())
+    return flat[:EXCERPT_CHARS] + ("…" if len(flat) > EXCERPT_CHARS else "")
+
+
+def _articles(draft_id: int) -> dict[int, tuple[str, str]]:
+    """(label, excerpt) of every article the draft's opinions are on: one query, a few thousand rows
+    at most. When the opinions span several versions the label names the version's stage."""
+    rows = list(
+        Provision.objects.filter(pk__in=_counted(draft_id).filter(article__isnull=False).values("article_id"))
+        .values_list("pk", "label", "text", "version__number", "version__stage")
+        .order_by()
+    )
+    several = len({number for _pk, _label, _text, number, _stage in rows}) > 1
+    stages = _labels(DraftStage)
+    return {
+        pk: (f"{label}（{stages.get(stage, stage)}）" if several else label, _excerpt(text))
+        for pk, label, text, _number, stage in rows
+    }
+
+
+def _records(draft_id: int) -> Iterator[tuple[int, datetime, AdoptionRow]]:
+    """(opinion id, submitted at, row) in article text order, streamed from the database."""
+    with translation.override(settings.LANGUAGE_CODE):
+        articles = _articles(draft_id)
+        channels, dispositions = _labels(Channel), _labels(Disposition)
+        general = _("总体意见")
+        anonymous, official = _("匿名"), _("立法机关工作人员")
+    rows = _counted(draft_id).order_by(*TEXT_ORDER).values_list(*_ROW_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
+    for (
+        pk,
+        created_at,
+        article_id,
+        body,
+        channel,
+        point,
+        is_official,
+        author_id,
+        display_name,
+        proposer_name,
+        disposition,
+        reason,
+        merged_into_id,
+    ) in rows:
+        label, excerpt = articles[article_id] if article_id else (general, "")
+        # Opinion.public_name, from the row's columns: the display name or 匿名, never contact data.
+        if is_official:
+            name = official
+        elif author_id is None:
+            name = proposer_name or anonymous
+        else:
+            name = display_name or anonymous
+        source = channels.get(channel, channel) + (SOURCE_SEPARATOR + point if point else "") + SOURCE_SEPARATOR + name
+        shown = dispositions.get(disposition, disposition)
+        if merged_into_id:
+            # A merged opinion either waits for its target's disposition (已合并) or follows it.
+            shown += _("（并入第%(pk)s号意见）") % {"pk": merged_into_id}
+        yield pk, created_at, AdoptionRow(label, excerpt, body, source, shown, reason)
+
+
+def adoption_rows(draft_id: int) -> Iterator[AdoptionRow]:
+    """The rows of the adoption table, grouped by article in text order, streamed from the database."""
+    return (row for _pk, _created, row in _records(draft_id))
+
+
+def _period(draft: DraftPage) -> str:
+    if draft.opens_at and draft.closes_at:
+        return f"{_chinese_date(draft.opens_at)}至{_chinese_date(draft.closes_at)}"
+    if draft.opens_at:
+        return _("自%(date)s起") % {"date": _chinese_date(draft.opens_at)}
+    return ""
+
+
+def _version_label(draft: DraftPage) -> str:
+    version = draft.current_version
+    return str(version.get_stage_display() if version else draft.get_stage_display())
+
+
+def _disposition_counts(draft_id: int) -> dict[str, int]:
+    return dict(_counted(draft_id).values_list("disposition").annotate(n=Count("pk")).order_by())
+
+
+def table_meta(draft: DraftPage) -> TableMeta:
+    """The title block: draft, version, period, totals by disposition, date made."""
+    counts = _disposition_counts(draft.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        totals = [(_("意见总数"), sum(counts.values()))]
+        totals += [(str(label), counts[value]) for value, label in Disposition.choices if counts.get(value)]
+        return TableMeta(
+            draft_title=draft.title,
+            version_label=_version_label(draft),
+            period=_period(draft),
+            totals=totals,
+            generated=_chinese_date(timezone.now()),
+        )
+
+
+def _draft(draft_id: int) -> DraftPage:
+    return DraftPage.objects.select_related("current_version").get(pk=draft_id)
+
+
+# The adoption table, .xlsx and .csv ---------------------------------------------------------------
+
+
+def export_docx(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
+    """意见采纳情况表 as .docx (comments.word_export); returns the number of rows."""
+    draft = _draft(draft_id)
+    return write_adoption_table(
+        out, meta=table_meta(draft), rows=adoption_rows(draft_id), progress=progress, progress_every=PROGRESS_EVERY
+    )
+
+
+SHEET_COLUMNS = (
+    ("序号", 7),
+    ("编号", 10),
+    ("条款", 12),
+    ("意见内容", 60),
+    ("来源", 30),
+    ("处理情况", 16),
+    ("理由说明", 40),
+    ("提交时间", 18),
+)
+
+
+def _sheet_values(draft_id: int, progress: Progress | None) -> Iterator[tuple]:
+    """The spreadsheet rows, numbered; progress every PROGRESS_EVERY rows and at the end."""
+    number = 0
+    for number, (pk, created_at, row) in enumerate(_records(draft_id), 1):
+        submitted = timezone.localtime(created_at).replace(tzinfo=None, microsecond=0)
+        yield number, pk, row.article, row.body, row.source, row.disposition, row.reason, submitted
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number)
+    if progress and number % PROGRESS_EVERY:
+        progress(number)
+
+
+def _sheet_title(meta: TableMeta) -> str:
+    stage = f"（{meta.version_label}）" if meta.version_label else ""
+    return f"《{meta.draft_title.strip().strip('《》')}》意见采纳情况表{stage}"
+
+
+def export_xlsx(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
+    """The adoption table's rows as .xlsx (openpyxl's write-only mode: rows go to disk as they come)."""
+    draft = _draft(draft_id)
+    meta = table_meta(draft)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("意见采纳情况"))
+    for index, (_label, width) in enumerate(SHEET_COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A3"
+
+    def styled(value, font: Font) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = font
+        return cell
+
+    sheet.append([styled(_sheet_title(meta), Font(bold=True, size=14))])
+    sheet.append([styled(label, Font(bold=True)) for label, _width in SHEET_COLUMNS])
+    count = 0
+    for values in _sheet_values(draft_id, progress):
+        sheet.append([_xlsx_cell(sheet, value) for value in values])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def _xlsx_cell(sheet, value):
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    # Stored as text whatever it starts with, and marked so that Excel keeps it text when edited.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _csv_text(value):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_csv(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
+    """The adoption table's rows as CSV: UTF-8 with a BOM (so that Excel reads it as UTF-8), a header row."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.writer(text)
+        writer.writerow([label for label, _width in SHEET_COLUMNS])
+        count = 0
+        for values in _sheet_values(draft_id, progress):
+            writer.writerow([_csv_text(value) for value in values])
+            count += 1
+    finally:
+        text.detach()  # flushed, and `out` stays open for the caller
+    return count
+
+
+# The summary report -------------------------------------------------------------------------------
+
+SUMMARY_HEADING_STYLE = "SummaryHeading"
+_SUMMARY_STYLES = (
+    (
+        SUMMARY_HEADING_STYLE,
+        "汇总报告一级标题",
+        {"align": "both", "first_line_chars": 2, "keep_next": True},
+        _run_properties(HEADING_FONT, SIZE_3),
+    ),
+)
+
+
+@dataclass
+class Tally:
+    """Opinions of a group: all of them, those handled, those adopted in whole or in part."""
+
+    count: int = 0
+    handled: int = 0
+    adopted: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.count += other.count
+        self.handled += other.handled
+        self.adopted += other.adopted
+
+    @property
+    def rate(self) -> str:
+        """(adopted + partly adopted) / handled, one decimal."""
+        return f"{self.adopted * 100 / self.handled:.1f}%" if self.handled else "—"
+
+    def cells(self) -> list[str]:
+        return [str(self.count), str(self.handled), str(self.adopted), self.rate]
+
+
+_TALLY = {
+    "count": Count("pk"),
+    "handled": Count("pk", filter=~Q(disposition=Disposition.UNDECIDED)),
+    "adopted": Count("pk", filter=Q(disposition__in=ADOPTING)),
+}
+
+
+def _tallies(draft_id: int, *keys: str, **filters) -> list[tuple]:
+    """One grouped query: (*keys, Tally) for each group."""
+    rows = _counted(draft_id).filter(**filters).values(*keys).annotate(**_TALLY).order_by().values_list(*keys, *_TALLY)
+    return [(*row[: len(keys)], Tally(*row[len(keys) :])) for row in rows]
+
+
+Tallies = list[tuple[str, Tally]]
+
+
+@dataclass
+class Summary:
+    total: Tally
+    dispositions: dict[str, int]
+    channels: Tallies
+    chapters: Tallies  # empty when the draft has no chapters
+    contact_points: Tallies
+    articles: Tallies  # the most discussed, most first
+
+
+def summary_figures(draft_id: int) -> Summary:
+    """Every figure of the summary report, from five grouped queries and the draft's headings."""
+    with translation.override(settings.LANGUAGE_CODE):
+        channel_labels = _labels(Channel)
+        by_channel = dict(_tallies(draft_id, "channel"))
+        total = Tally()
+        for tally in by_channel.values():
+            total.add(tally)
+        channels = [(channel_labels[value], by_channel[value]) for value in Channel.values if value in by_channel]
+        points = [
+            (name, tally)
+            for _pk, name, tally in _tallies(
+                draft_id,
+                "contact_point_link__contact_point_id",
+                "contact_point_link__contact_point__name",
+                contact_point_link__isnull=False,
+            )
+        ]
+        points.sort(key=lambda row: (-row[1].count, row[0]))
+        per_article = dict(_tallies(draft_id, "article_id"))
+        chapters, articles = _chapters_and_articles(per_article)
+        return Summary(total, _disposition_counts(draft_id), channels, chapters, points, articles)
+
+
+def _chapters_and_articles(per_article: dict[int | None, Tally]) -> tuple[Tallies, Tallies]:
+    """Tallies by chapter (in text order) and the most discussed articles, from the per-article tallies."""
+    general = per_article.pop(None, None)
+    provisions = list(
+        Provision.objects.filter(pk__in=list(per_article)).values_list(
+            "pk", "label", "parent_id", "version_id", "version__number", "version__stage", "position"
+        )
+    )
+    version_ids = {row[3] for row in provisions}
+    headings = {
+        pk: (parent_id, kind, label, title, position)
+        for pk, parent_id, kind, label, title, position in Provision.objects.filter(
+            version_id__in=version_ids,
+            kind__in=[ProvisionKind.PART, ProvisionKind.SUBPART, ProvisionKind.CHAPTER, ProvisionKind.SECTION],
+        ).values_list("pk", "parent_id", "kind", "label", "title", "position")
+    }
+    several_versions = len({row[4] for row in provisions}) > 1
+    stages = _labels(DraftStage)
+
+    chapter_tallies: dict[str, Tally] = {}
+    chapter_order: dict[str, tuple] = {}
+    unchaptered = Tally()
+    any_chapter = False
+    ranked = []
+    for pk, label, parent_id, _version_id, number, stage, position in provisions:
+        tally = per_article[pk]
+        name = f"{label}（{stages.get(stage, stage)}）" if several_versions else label
+        ranked.append(((-tally.count, number, position), name, tally))
+        chapter = _chapter_name(parent_id, headings)
+        if chapter is None:
+            unchaptered.add(tally)
+            continue
+        any_chapter = True
+        chapter_name, chapter_position = chapter
+        chapter_tallies.setdefault(chapter_name, Tally()).add(tally)
+        at = (number, chapter_position)
+        chapter_order[chapter_name] = min(chapter_order.get(chapter_name, at), at)
+    chapters: Tallies = []
+    if any_chapter:
+        if general:
+            chapters.append((_("对草案整体的意见"), general))
+        chapters += [(name, chapter_tallies[name]) for name in sorted(chapter_tallies, key=chapter_order.__getitem__)]
+        if unchaptered.count:
+            chapters.append((_("不属于任何一章的条文"), unchaptered))
+    ranked.sort(key=lambda item: item[0])
+    return chapters, [(name, tally) for _key, name, tally in ranked[:TOP_ARTICLES]]
+
+
+def _chapter_name(parent_id: int | None, headings: dict) -> tuple[str, int] | None:
+    """The chapter an article is in (through a section if any), named with its part: (name, position)."""
+    chain = []
+    while parent_id is not None and parent_id in headings:
+        chain.append(headings[parent_id])
+        parent_id = headings[parent_id][0]
+    chapter = next((h for h in chain if h[1] == ProvisionKind.CHAPTER), None)
+    if chapter is None:
+        return None
+    _parent, _kind, label, title, position = chapter
+    parts = [h[2] for h in reversed(chain) if h[1] in (ProvisionKind.PART, ProvisionKind.SUBPART)]
+    return "　".join([*parts, f"{label}　{title}".strip("　 ")]), position
+
+
+def export_summary(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
+    """意见汇总报告 as .docx in official-document style; returns the number of opinions it covers."""
+    draft = _draft(draft_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        figures = summary_figures(draft_id)
+        document = _summary_document(draft, figures)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    _copy_with_font_fallbacks(buffer, out)
+    if progress:
+        progress(figures.total.count)
+    return figures.total.count
+
+
+def _summary_document(draft: DraftPage, figures: Summary):
+    document = Document()
+    _set_up_page(document)
+    _set_up_styles(document)
+    for style in _SUMMARY_STYLES:
+        document.styles.element.append(parse_xml(_paragraph_style(*style)))
+    _add_page_numbers(document)
+    title = f"《{draft.title.strip().strip('《》')}》意见汇总报告"
+    properties = document.core_properties
+    properties.title = title
+    properties.comments = properties.last_modified_by = ""
+    properties.created = properties.modified = timezone.now()
+
+    writer = _BodyWriter(document)
+    writer.paragraph(TITLE_STYLE, (None, title))
+    stage = _version_label(draft)
+    if stage:
+        writer.paragraph(DRAFT_STAGE_STYLE, (None, f"（{stage}）"))
+    writer.paragraph(BODY_STYLE)
+    writer.paragraph(BODY_STYLE, (None, _overview(draft, figures)))
+    if figures.total.count:
+        header = [_("意见数"), _("已处理"), _("采纳（含部分采纳）"), _("采纳率")]
+        shares = [34, 15, 15, 20, 16]
+        sections = [
+            (_("按来源渠道统计"), _("渠道"), figures.channels),
+            (_("按章统计"), _("章"), figures.chapters),
+            (_("按基层立法联系点统计"), _("基层立法联系点"), figures.contact_points),
+        ]
+        number = 0
+        for heading, first, rows in sections:
+            if not rows:
+                continue
+            number += 1
+            writer.paragraph(SUMMARY_HEADING_STYLE, (None, f"{to_chinese(number)}、{heading}"))
+            total = Tally()
+            for _name, tally in rows:
+                total.add(tally)
+            table = [[first, *header], *([name, *tally.cells()] for name, tally in rows), [_("合计"), *total.cells()]]
+            _table(writer, table, shares)
+        if figures.articles:
+            number += 1
+            heading = _("意见最多的%(n)s个条文") % {"n": len(figures.articles)}
+            writer.paragraph(SUMMARY_HEADING_STYLE, (None, f"{to_chinese(number)}、{heading}"))
+            table = [[_("序号"), _("条文"), _("意见数"), _("采纳（含部分采纳）")]]
+            table += [[str(i), name, str(t.count), str(t.adopted)] for i, (name, t) in enumerate(figures.articles, 1)]
+            _table(writer, table, [12, 38, 25, 25])
+        writer.paragraph(BODY_STYLE)
+        writer.paragraph(
+            BODY_STYLE, (None, _("注：采纳率为采纳和部分采纳的意见占已处理意见的比例；已合并、转办的意见计入已处理。"))
+        )
+    writer.close()
+    return document
+
+
+def _overview(draft: DraftPage, figures: Summary) -> str:
+    name = f"《{draft.title.strip().strip('《》')}》"
+    period = _period(draft)
+    if not figures.total.count:
+        return name + (_("征求意见期间为%(period)s。") % {"period": period} if period else "") + NO_OPINIONS
+    labels = _labels(Disposition)
+    text = name + (_("于%(period)s公开征求意见，") % {"period": period} if period else "")
+    text += _("共收到意见%(n)s条") % {"n": figures.total.count}
+    text += "，其中" + "，".join(f"{label}{tally.count}条" for label, tally in figures.channels) + "。"
+    handled = [
+        f"{labels[value]}{figures.dispositions[value]}条"
+        for value in Disposition.values
+        if value != Disposition.UNDECIDED and figures.dispositions.get(value)
+    ]
+    text += _("已处理%(n)s条") % {"n": figures.total.handled}
+    if handled:
+        text += "，其中" + "、".join(handled)
+    pending = figures.dispositions.get(Disposition.UNDECIDED, 0)
+    text += (_("；尚待处理%(n)s条") % {"n": pending} if pending else "") + "。"
+    text += _("采纳率为%(rate)s。") % {"rate": figures.total.rate}
+    return text
+
+
+def _table(writer: _BodyWriter, rows: list[list[str]], shares: list[int]) -> None:
+    """A table of the drafts.word kind, with column widths in shares of the text width and a header
+    row in 黑体 that repeats on every page."""
+    writer.table(rows)
+    table = writer.body[-1]
+    widths = [writer.text_width * share // 100 for share in shares]
+    for column, width in zip(table.find(qn("w:tblGrid")), widths, strict=True):
+        column.set(qn("w:w"), str(width))
+    for row in table.iterfind(qn("w:tr")):
+        for cell, width in zip(row.iterfind(qn("w:tc")), widths, strict=True):
+            cell.find(qn("w:tcPr")).find(qn("w:tcW")).set(qn("w:w"), str(width))
+    header = table.find(qn("w:tr"))
+    header.insert(0, parse_xml(f"<w:trPr {nsdecls('w')}><w:cantSplit/><w:tblHeader/></w:trPr>"))
+    for run in header.iter(qn("w:r")):
+        run.insert(0, parse_xml(f'<w:rPr {nsdecls("w")}><w:rFonts w:eastAsia="{HEADING_FONT}"/></w:rPr>'))
+
+
+def _copy_with_font_fallbacks(source: io.BytesIO, out: BinaryIO) -> None:
+    """The saved document into `out`, its font table naming fallbacks for the official fonts."""
+    source.seek(0)
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in original.infolist():
+            data = original.read(info)
+            target.writestr(info.filename, _with_font_fallbacks(data) if info.filename == FONT_TABLE_PART else data)
+
+
+# Jobs ---------------------------------------------------------------------------------------------
+
+WRITERS: dict[str, Callable[..., int]] = {
+    ExportFormat.DOCX: export_docx,
+    ExportFormat.SUMMARY: export_summary,
+    ExportFormat.XLSX: export_xlsx,
+    ExportFormat.CSV: export_csv,
+}
+FILE_NAMES = {
+    ExportFormat.DOCX: ("意见采纳情况表", "docx"),
+    ExportFormat.SUMMARY: ("意见汇总报告", "docx"),
+    ExportFormat.XLSX: ("意见采纳情况表", "xlsx"),
+    ExportFormat.CSV: ("意见采纳情况表", "csv"),
+}
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def export_write(fmt: str, out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
+    """Write one export of the draft to `out`; returns the number of opinions in it."""
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return WRITERS[fmt](out, draft_id, progress=progress)
+
+
+def export_filename(fmt: str, slug: str, at: datetime) -> str:
+    """意见采纳情况表-<slug>-20261201-0930.docx (local time)."""
+    stem, extension = FILE_NAMES[fmt]
+    return f"{stem}-{slug}-{timezone.localtime(at):%Y%m%d-%H%M}.{extension}"
+
+
+def export_content_type(fmt: str) -> str:
+    return CONTENT_TYPES[FILE_NAMES[fmt][1]]
+
+
+def export_count(draft_id: int) -> int:
+    return _counted(draft_id).count()
+
+
+def export_build(job_id: int) -> None:
+    """The django-q2 task: write the job's file, reporting progress; it ends done or failed, never running."""
+    job = ExportJob.objects.select_related("draft").filter(pk=job_id).first()
+    if job is None or job.state == ExportState.DONE:
+        return
+    jobs = ExportJob.objects.filter(pk=job_id)
+    try:
+        total = export_count(job.draft_id)
+        jobs.update(state=ExportState.RUNNING, done=0, total=total, error="", finished_at=None)
+        with tempfile.NamedTemporaryFile(prefix="export-", suffix=f".{FILE_NAMES[job.format][1]}") as scratch:
+            count = export_write(job.format, scratch, job.draft_id, progress=lambda n: jobs.update(done=n))
+            scratch.flush()
+            scratch.seek(0)
+            finished = timezone.now()
+            job.file.save(export_filename(job.format, job.draft.slug, finished), File(scratch), save=False)
+        jobs.update(state=ExportState.DONE, done=count, total=count, file=job.file.name, finished_at=finished)
+    except Exception:
+        logger.exception("export job %s (draft %s, %s) failed", job_id, job.draft_id, job.format)
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _("导出失败：生成文件时出错。请重新导出；如仍失败，请联系系统管理员（任务编号 %(pk)s）。") % {
+                "pk": job_id
+            }
+        jobs.update(state=ExportState.FAILED, error=message, finished_at=timezone.now())
+
+
+def can_export(user) -> bool:
+    return user.is_authenticated and user.has_perm("comments.dispose_opinion")
+
+
+@transaction.atomic
+def export_request(*, user, draft: DraftPage, fmt: str) -> ExportJob:
+    """Queue an export of the draft; the task starts once this transaction commits."""
+    from django_q.tasks import async_task
+
+    if not can_export(user):
+        raise PermissionDenied(_("您没有导出意见的权限。"))
+    if fmt not in WRITERS:
+        raise ValidationError(_("请选择导出格式。"), code="format")
+    job = ExportJob(draft=draft, format=fmt, created_by=user)
+    job.full_clean()
+    job.save()
+    transaction.on_commit(lambda: async_task("comments.exports.export_build", job.pk))
+    return job

@@ -1,0 +1,73 @@
+"""The handling benchmark at a tiny scale: its figures come out, and it leaves nothing behind."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bench.dataset import Dataset
+from bench.handling import EXPORT_SLUG, REASON, USERNAME, measure
+from cms.models import User
+from comments.models import Channel, Disposition, ExportJob, HandlingEvent, ModerationState, Opinion
+from contact_points.models import ContactPointOpinion
+from drafts.models import DraftPage
+from drafts.parser import parse_text
+from drafts.services import draft_create
+from tests.factories import ContactPointFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(draft_index):
+    text = "\n".join(["示例条例", *(f"第{n}条　第{n}条规定业主的权利。" for n in "一二三四五六七八")])
+    now = timezone.now()
+    return draft_create(
+        index=draft_index,
+        result=parse_text(text),
+        title="示例条例（草案）",
+        slug="sample",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=10),
+        publish=True,
+    )
+
+
+def test_the_benchmark_measures_and_puts_everything_back(draft):
+    citizen = UserFactory(username="reader", display_name="老张")
+    articles = list(draft.current_version.provisions.filter(kind="article").order_by("position"))
+    hot = articles[4]
+    point = ContactPointFactory()
+    for i in range(60):
+        opinion = Opinion.objects.create(
+            draft=draft,
+            version=draft.current_version,
+            article=hot if i % 2 else articles[i % len(articles)],
+            author=citizen if i % 3 else None,
+            channel=Channel.ONLINE if i % 3 else Channel.CONTACT_POINT,
+            proposer_name="" if i % 3 else "王某某",
+            body=f"意见{i}：建议明确物业服务人的公示义务。",
+            moderation_state=ModerationState.PUBLISHED if i % 3 else ModerationState.INTERNAL,
+            disposition=Disposition.ADOPTED if i % 5 == 0 else Disposition.UNDECIDED,
+        )
+        if not i % 3:
+            ContactPointOpinion.objects.create(opinion=opinion, contact_point=point)
+    before = sorted(Opinion.objects.values_list("pk", "disposition", "disposition_reason", "revision"))
+    dataset = Dataset(draft.pk, draft.current_version_id, draft.url, hot.pk, 60)
+
+    figures = {
+        f.name: f
+        for f in measure(
+            dataset, export_opinions=40, naive_opinions=20, bulk_opinions=10, in_child=False, log=lambda m: None
+        )
+    }
+
+    assert set(figures) == {"handling.export_100k_s", "handling.naive_ratio", "handling.bulk_10k_s"}
+    assert figures["handling.naive_ratio"].value > 1
+    assert "40 rows" in figures["handling.export_100k_s"].note
+    assert sorted(Opinion.objects.values_list("pk", "disposition", "disposition_reason", "revision")) == before
+    assert not Opinion.objects.filter(disposition_reason=REASON).exists()
+    assert not DraftPage.objects.filter(slug=EXPORT_SLUG).exists()
+    assert not User.objects.filter(username=USERNAME).exists()
+    assert not HandlingEvent.objects.exists() and not ExportJob.objects.exists()
+    assert ContactPointOpinion.objects.count() == 20
