@@ -32,7 +32,6 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from openpyxl import Workbook
@@ -47,6 +46,7 @@ from comments.word_export import (
     AdoptionRow,
     TableMeta,
     _with_font_fallbacks,
+    official_document,
     write_adoption_table,
 )
 from drafts.models import DraftPage, DraftStage, Provision, ProvisionKind
@@ -56,12 +56,8 @@ from drafts.word import (
     HEADING_FONT,
     SIZE_3,
     TITLE_STYLE,
-    _add_page_numbers,
     _BodyWriter,
-    _paragraph_style,
     _run_properties,
-    _set_up_page,
-    _set_up_styles,
 )
 from drafts.word import STAGE_STYLE as DRAFT_STAGE_STYLE
 
@@ -497,17 +493,8 @@ def export_summary(out: BinaryIO, draft_id: int, progress: Progress | None = Non
 
 
 def _summary_document(draft: DraftPage, figures: Summary):
-    document = Document()
-    _set_up_page(document)
-    _set_up_styles(document)
-    for style in _SUMMARY_STYLES:
-        document.styles.element.append(parse_xml(_paragraph_style(*style)))
-    _add_page_numbers(document)
     title = f"《{draft.title.strip().strip('《》')}》意见汇总报告"
-    properties = document.core_properties
-    properties.title = title
-    properties.comments = properties.last_modified_by = ""
-    properties.created = properties.modified = timezone.now()
+    document = official_document(title, _SUMMARY_STYLES)
 
     writer = _BodyWriter(document)
     writer.paragraph(TITLE_STYLE, (None, title))

@@ -195,19 +195,25 @@ def naive_adoption_table(out: BinaryIO, *, meta: TableMeta, rows: Iterable[Adopt
 # --- skeleton -------------------------------------------------------------------------
 
 
-def _skeleton(meta: TableMeta, *, with_table: bool) -> WordDocument:
-    """Everything but the rows: page, styles, footer, title block and the header row."""
+def official_document(title: str, styles, *, landscape: bool = False) -> WordDocument:
+    """An empty GB/T 9704 document: page, the house styles plus `styles`, page numbers, properties."""
     document = Document()
-    _set_up_page(document, landscape=True)
+    _set_up_page(document, landscape=landscape)
     _set_up_styles(document)
-    for style in _STYLES:
+    for style in styles:
         document.styles.element.append(parse_xml(_paragraph_style(*style)))
     _add_page_numbers(document)
-    title = f"《{meta.draft_title.strip().strip('《》')}》意见采纳情况表"
     properties = document.core_properties
     properties.title = title
     properties.comments = properties.last_modified_by = ""
     properties.created = properties.modified = datetime.now(UTC)
+    return document
+
+
+def _skeleton(meta: TableMeta, *, with_table: bool) -> WordDocument:
+    """Everything but the rows: page, styles, footer, title block and the header row."""
+    title = f"《{meta.draft_title.strip().strip('《》')}》意见采纳情况表"
+    document = official_document(title, _STYLES, landscape=True)
 
     stage = meta.version_label.strip().strip("（）()")
     period = f"征求意见期间：{meta.period.strip()}" if meta.period.strip() else ""

@@ -72,6 +72,17 @@ def _error(request, exc: ContactPointError) -> None:
         messages.error(request, _("另有 %(count)s 处错误未列出。") % {"count": len(exc.messages) - 20})
 
 
+def _uploaded_file(request):
+    """The uploaded file of a FileForm, or None with its errors (missing, too large) as messages."""
+    form = FileForm(request.POST, request.FILES)
+    if form.is_valid():
+        return form.cleaned_data["file"]
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, text)
+    return None
+
+
 @login_required
 def workspace(request):
     points = list(selectors.coordinator_points(request.user))
@@ -128,14 +139,10 @@ def meeting_edit(request, pk: int, meeting_id: int | None = None):
 def note_upload(request, pk: int, meeting_id: int):
     point = _point(request, pk)
     meeting = get_object_or_404(Meeting.objects.select_related("draft"), pk=meeting_id, contact_point=point)
-    form = FileForm(request.POST, request.FILES)
     back = reverse("contact_points:meeting", args=[point.pk, meeting.pk])
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+    upload = _uploaded_file(request)
+    if upload is None:
         return redirect(back)
-    upload = form.cleaned_data["file"]
     try:
         result = services.note_upload(user=request.user, meeting=meeting, name=upload.name, data=upload.read())
     except ContactPointError as exc:
@@ -318,14 +325,10 @@ def items_review(request, pk: int, batch_id: int):
 def sheet_upload(request, pk: int, batch_id: int):
     point = _point(request, pk)
     batch = _batch(point, batch_id)
-    form = FileForm(request.POST, request.FILES)
     back = reverse("contact_points:batch", args=[point.pk, batch.pk])
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+    upload = _uploaded_file(request)
+    if upload is None:
         return redirect(back)
-    upload = form.cleaned_data["file"]
     try:
         count = services.batch_import_sheet(user=request.user, batch=batch, name=upload.name, data=upload.read())
     except ContactPointError as exc:

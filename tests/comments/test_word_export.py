@@ -1,15 +1,12 @@
 import io
-import os
-import shutil
-import subprocess
 import zipfile
 
 import docx
-import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from comments.word_export import AdoptionRow, TableMeta, naive_adoption_table, write_adoption_table
+from tests.libreoffice import convert_to_pdf
 
 HEADER = ["序号", "条款", "意见内容", "来源", "处理情况", "理由说明"]
 META = TableMeta(
@@ -203,28 +200,8 @@ def test_naive_writer_gives_the_same_cells() -> None:
 
 
 def test_libreoffice_converts_the_table_to_pdf(tmp_path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice (LibreOffice) is missing on CI")
-        pytest.skip("soffice (LibreOffice) is not installed")
     source = tmp_path / "adoption.docx"
     source.write_bytes(export([opinion(n) for n in range(1, 41)]))
-    subprocess.run(  # noqa: S603
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",  # not the user's, which may be in use
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = (tmp_path / "adoption.pdf").read_bytes()
+    pdf = convert_to_pdf(source)
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 1000

@@ -103,7 +103,7 @@ def test_coordinator_records_meeting_uploads_notes_reviews_and_submits_staff_see
     # Staff see them among the draft's opinions, with the contact point named.
     _log_in(page, live_server, "staffer")
     page.goto(f"{live_server.url}/admin/opinions/?draft={draft.pk}&channel=contact_point")
-    rows = page.locator("table.listing tbody tr")
+    rows = page.locator("table.listing tbody tr:not(.group-row)")
     expect(rows).to_have_count(4)
     expect(rows.first).to_contain_text("翠苑一区社区基层立法联系点")
     expect(page.get_by_text("第五条应当写明物业服务人每半年公示一次物业费收支")).to_be_visible()
