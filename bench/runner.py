@@ -13,7 +13,15 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 # Modules whose benchmarks register on import, in the order `make bench` runs them.
-MODULES = ["bench.dataset", "bench.drafts", "bench.xtd", "bench.comments", "bench.contact_points", "bench.handling"]
+MODULES = [
+    "bench.dataset",
+    "bench.drafts",
+    "bench.xtd",
+    "bench.comments",
+    "bench.contact_points",
+    "bench.handling",
+    "bench.stats",
+]
 DEFAULT_SCALE = 1_000_000
 
 

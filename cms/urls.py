@@ -20,6 +20,7 @@ urlpatterns = [
     path("opinions/", include("comments.urls")),
     path("my/opinions/", comments_views.my_opinions, name="my_opinions"),
     path("referrals/", include("comments.referral_urls")),
+    path("statistics/", include("stats.urls")),
     path(
         "contact-points/",
         include((contact_points_urls.public_urlpatterns, "contact_points_public"), namespace="contact_points_public"),

@@ -127,12 +127,20 @@ def statistics_years() -> list[int]:
 # A point's public record ------------------------------------------------------------------------
 
 
+def point_rank(point: ContactPoint, year: int | None = None) -> PointStats:
+    """The point's figures for a year (or in all), with its rank among the active points."""
+    ranked = point_statistics(year=year, points=ContactPoint.objects.filter(Q(is_active=True) | Q(pk=point.pk)))
+    return next(s for s in ranked if s.point.pk == point.pk)
+
+
 def point_record(point: ContactPoint) -> dict:
-    """What the public page of a point shows: figures, meetings (no summaries), drafts."""
-    stats = point_statistics(points=ContactPoint.objects.filter(pk=point.pk))[0]
+    """What the public page of a point shows: figures in all and per year with its rank, meetings
+    (no summaries), drafts."""
+    stats = point_rank(point)
+    years = [(year, point_rank(point, year)) for year in statistics_years()]
     meetings = list(point.meetings.select_related("draft").order_by("-held_on", "-id")[:50])
     drafts = DraftPage.objects.live().filter(pk__in=stats.draft_ids).order_by("-opens_at")
-    return {"stats": stats, "meetings": meetings, "drafts": list(drafts)}
+    return {"stats": stats, "years": years, "meetings": meetings, "drafts": list(drafts)}
 
 
 # Workspace --------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "drafts",
     "comments",
     "contact_points",
+    "stats",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -115,6 +116,8 @@ OPINION_RATE_PER_IP_MINUTE = env_int("OPINION_RATE_PER_IP_MINUTE", 30)
 OPINION_RATE_PER_IP_DAY = env_int("OPINION_RATE_PER_IP_DAY", 1000)
 OPINION_REPORTS_TO_HIDE = env_int("OPINION_REPORTS_TO_HIDE", 3)
 OPINION_CAMPAIGN_AUTHORS = env_int("OPINION_CAMPAIGN_AUTHORS", 5)
+# Dashboards read kept tallies; one older than this many seconds is refreshed in the background.
+STATS_MAX_AGE_SECONDS = env_int("STATS_MAX_AGE_SECONDS", 300)
 # A referral rated 不满意 is reopened once, with this many more days to answer.
 REFERRAL_REOPEN_DAYS = env_int("REFERRAL_REOPEN_DAYS", 15)
 # Number of reverse proxies in front of the app; their X-Forwarded-For entries are trusted.
