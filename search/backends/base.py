@@ -1,0 +1,100 @@
+"""The one interface both search backends implement, and the values that cross it.
+
+A `SearchDoc` is what is indexed (a draft, an article of one version, an opinion); `SearchQuery` is what is
+asked, with the asker's access tokens already worked out; `SearchResult` is what comes back: ranked hits with
+highlighted fragments, the total, and facet counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+FACETS = ("draft", "chapter", "channel", "disposition", "contact_point", "year")
+KINDS = ("draft", "article", "opinion")
+PUBLIC = "public"  # the access token every asker has
+
+
+@dataclass
+class SearchDoc:
+    key: str  # "draft:12", "article:345", "opinion:6789": unique across kinds
+    kind: str  # one of KINDS
+    object_id: int
+    title: str  # the draft's title; "第十二条 标题" for an article; "对第十二条的意见" for an opinion
+    body: str
+    url: str  # where a hit links to (a public page, or for staff-only documents an admin page)
+    draft_id: int | None = None
+    draft_title: str = ""
+    chapter: str = ""  # e.g. "第二章 物业管理区域"
+    article_number: int | None = None
+    channel: str = ""  # opinions: online / contact_point / letter / email
+    disposition: str = ""
+    contact_point_id: int | None = None
+    contact_point_name: str = ""
+    year: int | None = None
+    # Who may see it: PUBLIC, "staff", "point:<id>" (a contact point's coordinators), "dept:<id>" (a
+    # department's liaisons). Staff see everything; others see documents sharing one of their tokens.
+    access: list[str] = field(default_factory=lambda: [PUBLIC])
+
+
+@dataclass
+class SearchQuery:
+    text: str
+    tokens: list[str]  # the asker's access tokens (always includes PUBLIC)
+    is_staff: bool = False
+    draft_id: int | None = None
+    kinds: tuple[str, ...] = KINDS
+    filters: dict[str, str] = field(default_factory=dict)  # facet name → chosen value (as a string)
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Hit:
+    key: str
+    kind: str
+    object_id: int
+    title: str
+    url: str
+    fragments: list[str]  # HTML-safe strings with the matches wrapped in <mark>
+    score: float
+    draft_title: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    backend: str
+    notice: str = ""  # e.g. "Elasticsearch is unreachable: results from the database backend"
+
+
+class Backend:
+    """What every backend provides. Implementations must be safe to call with any user text."""
+
+    name = "base"
+
+    def index(self, docs: Iterable[SearchDoc]) -> int:
+        raise NotImplementedError
+
+    def delete(self, keys: Iterable[str]) -> int:
+        raise NotImplementedError
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        raise NotImplementedError
+
+    def rebuild(self, docs: Iterable[SearchDoc], *, total: int, progress: Callable[[int], None] | None = None) -> int:
+        """Replace the whole index with `docs` (readers keep the old one until the new one is complete)."""
+        raise NotImplementedError
+
+    def is_available(self) -> bool:
+        return True

@@ -1,0 +1,51 @@
+"""Asking the configured backend, as someone: their access tokens, and the fallback to the database."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils.translation import gettext as _
+
+from search.backends import get_backend
+from search.backends.base import KINDS, PUBLIC, SearchQuery, SearchResult
+from search.backends.database import DatabaseBackend
+
+logger = logging.getLogger(__name__)
+
+
+def access_tokens(user) -> tuple[list[str], bool]:
+    """(tokens, is_staff): staff see everything; a coordinator their points' opinions; a liaison their
+    departments' referred opinions; everyone what is public."""
+    if user is None or not user.is_authenticated:
+        return [PUBLIC], False
+    if user.is_superuser or user.has_perm("comments.view_opinion"):
+        return [PUBLIC, "staff"], True
+    tokens = [PUBLIC]
+    tokens += [f"point:{pk}" for pk in user.contact_points.filter(is_active=True).values_list("pk", flat=True)]
+    tokens += [f"dept:{pk}" for pk in user.departments.filter(is_active=True).values_list("pk", flat=True)]
+    return tokens, False
+
+
+def search(
+    *, text: str, user=None, draft_id: int | None = None, filters: dict | None = None, kinds=KINDS, page: int = 1
+) -> SearchResult:
+    tokens, is_staff = access_tokens(user)
+    query = SearchQuery(
+        text=text,
+        tokens=tokens,
+        is_staff=is_staff,
+        draft_id=draft_id,
+        kinds=tuple(kinds),
+        filters=dict(filters or {}),
+        page=max(1, min(page, 500)),
+    )
+    backend = get_backend()
+    try:
+        return backend.search(query)
+    except Exception as exc:
+        if isinstance(backend, DatabaseBackend):
+            raise
+        logger.warning("search: %s failed (%s); answering from the database", backend.name, exc)
+        result = DatabaseBackend().search(query)
+        result.notice = _("全文检索服务暂时不可用，以下结果来自数据库检索，可能不够完整。")
+        return result

@@ -1,0 +1,100 @@
+"""Keeping the index up to date: incremental catch-up after changes, and full rebuilds.
+
+The database index is always kept (it is the fallback when Elasticsearch is down); Elasticsearch, when
+configured, is written too. Catch-up works from watermarks (the newest `updated_at` indexed per source) and
+looks back a little further each time, so writes committed out of order are not missed; indexing is
+idempotent, so looking twice costs only time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from search import documents
+from search.backends.database import DatabaseBackend
+from search.models import IndexState
+
+LOOK_BACK = timedelta(minutes=2)
+
+
+def _backends():
+    backends = [DatabaseBackend()]
+    if getattr(settings, "ELASTICSEARCH_URL", ""):
+        from search.backends.elasticsearch import ElasticsearchBackend
+
+        backends.append(ElasticsearchBackend())
+    return backends
+
+
+def _write(docs: list) -> int:
+    """The database first; an Elasticsearch error then propagates, so the watermark stays where it was and
+    the next catch-up writes these documents again."""
+    written = 0
+    for backend in _backends():
+        written = backend.index(docs)
+    return written
+
+
+QUEUED = "search:catch-up-queued"
+
+
+def schedule_catch_up() -> None:
+    """After a commit, queue a catch-up unless one is already queued and not started: writes that arrive
+    before it starts are coalesced into it (the task clears the flag as it starts)."""
+    from django.db import transaction
+
+    def enqueue():
+        from django.core.cache import cache
+        from django_q.tasks import async_task
+
+        if cache.add(QUEUED, 1, timeout=300):
+            async_task("search.tasks.catch_up")
+
+    transaction.on_commit(enqueue)
+
+
+def catch_up(now=None) -> int:
+    """Index what changed since the last run: opinions, versions (their articles), drafts."""
+    from comments.models import Opinion
+    from drafts.models import DraftPage, DraftVersion
+
+    now = now or timezone.now()
+    total = 0
+    sources = [
+        ("opinions", Opinion.objects.all(), "updated_at", lambda ids: documents.opinion_docs(opinion_ids=ids)),
+        ("versions", DraftVersion.objects.all(), "updated_at", lambda ids: documents.article_docs(version_ids=ids)),
+        ("drafts", DraftPage.objects.all(), "latest_revision_created_at", lambda ids: documents.draft_docs(ids)),
+    ]
+    for source, queryset, field, build in sources:
+        state, _created = IndexState.objects.get_or_create(source=source)
+        changed = queryset
+        if state.indexed_until is not None:
+            changed = queryset.filter(**{f"{field}__gt": state.indexed_until - LOOK_BACK})
+        newest = changed.aggregate(m=Max(field))["m"]
+        ids = list(changed.values_list("pk", flat=True))
+        for i in range(0, len(ids), 5000):
+            docs = list(build(ids[i : i + 5000]))
+            if docs:
+                total += _write(docs)
+        if newest is not None:
+            IndexState.objects.filter(pk=state.pk).update(indexed_until=newest)
+    return total
+
+
+def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Replace every backend's index with documents built from scratch."""
+    total = documents.count_all()
+    count = 0
+    for backend in _backends():
+        count = backend.rebuild(
+            documents.all_docs(), total=total, progress=(lambda n: progress(n, total)) if progress else None
+        )
+    now = timezone.now()
+    for source in ("opinions", "versions", "drafts"):
+        IndexState.objects.update_or_create(source=source, defaults={"indexed_until": now})
+    return count
