@@ -161,6 +161,11 @@ SMS_BACKEND = env_str("SMS_BACKEND", "cms.sms.ConsoleBackend")
 
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
 ELASTICSEARCH_URL = env_url("ELASTICSEARCH_URL", None, schemes=("http", "https"))
+# Index names start with this prefix; the search alias is "<prefix>-search".
+ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "legislation")
+# Whether the cluster has the IK analyzer plugin (ik_max_word / ik_smart); otherwise the built-in cjk analyzer.
+ELASTICSEARCH_IK = env_bool("ELASTICSEARCH_IK", False)
+ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

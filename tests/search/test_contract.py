@@ -186,3 +186,12 @@ def test_the_rebuild_command_shows_progress(world, capsys):
     call_command("search_index", "--rebuild")
     captured = capsys.readouterr()
     assert "已重建" in captured.out and "100.0%" in captured.err
+
+
+def test_staff_search_in_the_admin_finds_what_only_staff_may_see(client, world):
+    url = reverse("search_staff")
+    client.force_login(world["users"]["coordinator"])
+    assert client.get(url, {"q": "物业"}).status_code in (302, 403)
+    client.force_login(world["users"]["staff"])
+    page = client.get(url, {"q": "退出程序"}).content.decode()
+    assert "<mark>退出程序</mark>" in page or "<mark>退出</mark>" in page
