@@ -454,6 +454,9 @@ def demo_load() -> list[DemoAccount]:
     _opinions(users)
     _contact_point_work(users)
     _handling(users)
+    from search import services as search_services
+
+    search_services.rebuild()  # searchable at once, before the task cluster has caught up
     home = HomePage.objects.first()
     if home and not home.intro:
         home.intro = "<p>阅读正在征求意见的法规草案，对具体条文发表意见；基层立法联系点在这里汇总群众意见。</p>"

@@ -141,3 +141,9 @@ def test_demo_closed_draft_has_public_feedback_and_the_open_one_a_referral(clien
     assert "共收到意见 4 条" in page
     assert client.get(reverse("comments:feedback", args=[closed.pk]), {"article": "general"}).status_code == 200
     assert Referral.objects.get().department.liaisons.filter(username="liaison").exists()
+
+
+def test_demo_is_searchable_at_once(client):
+    call_command("load_demo")
+    page = client.get("/search/", {"q": "物业"}).content.decode()
+    assert "<mark>物业</mark>" in page
