@@ -166,6 +166,8 @@ ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "legislation"
 # Whether the cluster has the IK analyzer plugin (ik_max_word / ik_smart); otherwise the built-in cjk analyzer.
 ELASTICSEARCH_IK = env_bool("ELASTICSEARCH_IK", False)
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
+# Writes wait until they are searchable (tests; costs throughput in production).
+ELASTICSEARCH_WAIT_FOR_REFRESH = env_bool("ELASTICSEARCH_WAIT_FOR_REFRESH", False)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

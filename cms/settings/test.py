@@ -19,3 +19,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # Serve static files straight from the apps, without `collectstatic`.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The search contract tests search right after writing.
+ELASTICSEARCH_WAIT_FOR_REFRESH = True
