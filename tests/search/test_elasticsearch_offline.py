@@ -667,7 +667,10 @@ def test_delete_counts_what_existed_and_ignores_missing_keys(backend, cluster):
     assert backend.delete(["opinion:1", "opinion:404", "opinion:2"]) == 2
 
 
-def test_writes_do_not_wait_for_a_refresh_by_default(backend, cluster):
+def test_writes_do_not_wait_for_a_refresh_by_default(cluster, settings):
+    settings.ELASTICSEARCH_WAIT_FOR_REFRESH = False  # the test settings turn it on
+    node_class = type("BoundFakeNode", (FakeNode,), {"cluster": cluster})
+    backend = ElasticsearchBackend(client=Elasticsearch("http://es.test:9200", node_class=node_class))
     cluster.add_index("legislation-search-1", alias=ALIAS)
 
     backend.index([make_doc(1)])
