@@ -21,6 +21,7 @@ MODULES = [
     "bench.contact_points",
     "bench.handling",
     "bench.stats",
+    "bench.search",
 ]
 DEFAULT_SCALE = 1_000_000
 
