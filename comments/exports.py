@@ -39,7 +39,15 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from comments.models import Channel, Disposition, ExportFormat, ExportJob, ExportState, ModerationState, Opinion
+from comments.models import (
+    ADOPTING,
+    Channel,
+    Disposition,
+    ExportFormat,
+    ExportJob,
+    ExportState,
+)
+from comments.selectors import opinions_counted
 from comments.word_export import (
     FONT_TABLE_PART,
     NO_OPINIONS,
@@ -75,8 +83,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-COUNTED_STATES = (ModerationState.PUBLISHED, ModerationState.INTERNAL)
-ADOPTING = (Disposition.ADOPTED, Disposition.PARTLY_ADOPTED)
 CHUNK_SIZE = 2000
 PROGRESS_EVERY = 1000
 EXCERPT_CHARS = 60
@@ -98,7 +104,7 @@ TEXT_ORDER = (
 
 def _counted(draft_id: int):
     """The opinions an export shows: top-level, published or internal."""
-    return Opinion.objects.filter(draft_id=draft_id, parent__isnull=True, moderation_state__in=COUNTED_STATES)
+    return opinions_counted(draft_id=draft_id)
 
 
 def _labels(choices) -> dict[str, str]:

@@ -35,6 +35,12 @@ class Disposition(models.TextChoices):
     FORWARDED = "forwarded", _("转为法规实施监督建议")
 
 
+# What every figure, export and feedback page counts: published online opinions and those received offline
+# (pending, rejected, hidden and withdrawn ones are not counted), and which dispositions count as adopted.
+COUNTED_STATES = (ModerationState.PUBLISHED, ModerationState.INTERNAL)
+ADOPTING = (Disposition.ADOPTED, Disposition.PARTLY_ADOPTED)
+
+
 class Opinion(models.Model):
     """One opinion on a draft, on one article or on the draft as a whole, whatever its channel.
 

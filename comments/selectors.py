@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from comments.models import Channel, ModerationState, Opinion, Support
+from comments.models import COUNTED_STATES, Channel, ModerationState, Opinion, Support
 
 PAGE_SIZE = 20
 FIRST_REPLIES = 3
@@ -225,7 +225,10 @@ def opinion_history(opinion: Opinion) -> list:
 
 # Public feedback (反馈) -------------------------------------------------------------------------
 
-FEEDBACK_STATES = [ModerationState.PUBLISHED, ModerationState.INTERNAL]
+
+def opinions_counted(**filters):
+    """Top-level opinions in a counted state (comments.models.COUNTED_STATES), further filtered."""
+    return Opinion.objects.filter(parent__isnull=True, moderation_state__in=COUNTED_STATES, **filters)
 
 
 def feedback_generation_key(draft_id: int) -> str:
@@ -234,7 +237,7 @@ def feedback_generation_key(draft_id: int) -> str:
 
 
 def _feedback_qs(draft_id: int):
-    return Opinion.objects.filter(draft_id=draft_id, parent__isnull=True, moderation_state__in=FEEDBACK_STATES)
+    return opinions_counted(draft_id=draft_id)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from comments.models import Disposition
+from comments.models import ADOPTING
 from contact_points.models import (
     ATTENDANCE_FIELDS,
     BatchItem,
@@ -21,8 +21,6 @@ from contact_points.models import (
     SolicitationTarget,
 )
 from drafts.models import DraftPage, Provision, ProvisionKind
-
-ADOPTED = [Disposition.ADOPTED, Disposition.PARTLY_ADOPTED]
 
 
 def contact_point_count_active() -> int:
@@ -92,7 +90,7 @@ def point_statistics(*, year: int | None = None, points: QuerySet[ContactPoint] 
         meetings = meetings.filter(held_on__year=year)
         batches = batches.filter(submitted_at__year=year)
     for row in links.values("contact_point_id").annotate(
-        n=Count("pk"), adopted=Count("pk", filter=Q(opinion__disposition__in=ADOPTED))
+        n=Count("pk"), adopted=Count("pk", filter=Q(opinion__disposition__in=ADOPTING))
     ):
         s = stats[row["contact_point_id"]]
         s.submitted, s.adopted = row["n"], row["adopted"]

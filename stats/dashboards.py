@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.models import Channel, Disposition, ReferralState
+from comments.models import ADOPTING, Channel, Disposition, ReferralState
 from drafts.models import DraftPage, DraftStage
 from stats import charts, figures
 from stats.models import Tally
 from stats.report import DraftLine, YearFigures
-
-ADOPTED = (Disposition.ADOPTED, Disposition.PARTLY_ADOPTED)
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -56,7 +54,7 @@ def draft_dashboard(draft: DraftPage, tally: Tally, *, article_href) -> dict:
     total = data.get("total", 0)
     undecided = dispositions.get(Disposition.UNDECIDED, 0)
     handled = total - undecided
-    adopted = sum(dispositions.get(d, 0) for d in ADOPTED)
+    adopted = sum(dispositions.get(d, 0) for d in ADOPTING)
     forwarded = dispositions.get(Disposition.FORWARDED, 0)
     referral_states = data.get("referrals", {}).get("states", {})
     overdue = data.get("referrals", {}).get("overdue", 0)
@@ -87,7 +85,7 @@ def draft_dashboard(draft: DraftPage, tally: Tally, *, article_href) -> dict:
     channel_chart = _pairs(
         _("按来源渠道统计"),
         [
-            (str(channel_labels.get(c, c)), sum(d.values()), sum(d.get(x, 0) for x in ADOPTED))
+            (str(channel_labels.get(c, c)), sum(d.values()), sum(d.get(x, 0) for x in ADOPTING))
             for c, d in data.get("channels", {}).items()
         ],
     )
@@ -138,7 +136,7 @@ def year_figures(tally: Tally) -> YearFigures:
     channels = data.get("channels", {})
     total = sum(sum(d.values()) for d in channels.values())
     undecided = sum(d.get(Disposition.UNDECIDED, 0) for d in channels.values())
-    adopted = sum(d.get(x, 0) for d in channels.values() for x in ADOPTED)
+    adopted = sum(d.get(x, 0) for d in channels.values() for x in ADOPTING)
     forwarded = sum(d.get(Disposition.FORWARDED, 0) for d in channels.values())
     stage_labels = dict(DraftStage.choices)
     drafts = [
@@ -160,7 +158,7 @@ def year_figures(tally: Tally) -> YearFigures:
         year=data.get("year", 0),
         drafts=drafts,
         by_channel=[
-            (str(channel_labels.get(c, c)), sum(d.values()), sum(d.get(x, 0) for x in ADOPTED))
+            (str(channel_labels.get(c, c)), sum(d.values()), sum(d.get(x, 0) for x in ADOPTING))
             for c, d in sorted(channels.items(), key=lambda item: -sum(item[1].values()))
         ],
         total=total,
@@ -171,7 +169,7 @@ def year_figures(tally: Tally) -> YearFigures:
         points_active=len(points),
         points_total=data.get("points_total", 0),
         point_opinions=sum(point_channel.values()),
-        point_adopted=sum(point_channel.get(x, 0) for x in ADOPTED),
+        point_adopted=sum(point_channel.get(x, 0) for x in ADOPTING),
         top_points=[(p["name"], p["submitted"], p["adopted"]) for p in points[:10]],
         referrals=referrals.get("total", 0),
         referrals_answered=answered,

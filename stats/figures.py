@@ -13,16 +13,9 @@ from django.db.models import Count, F
 from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone
 
-from comments.models import Disposition, ModerationState, Opinion, Referral, ReferralState
+from comments.models import ADOPTING, Referral, ReferralState
+from comments.selectors import opinions_counted
 from drafts.models import DraftPage, Provision, ProvisionKind
-
-ADOPTED = (Disposition.ADOPTED, Disposition.PARTLY_ADOPTED)
-
-
-def counted(**filters):
-    return Opinion.objects.filter(
-        parent__isnull=True, moderation_state__in=[ModerationState.PUBLISHED, ModerationState.INTERNAL], **filters
-    )
 
 
 def _referral_states(referrals, now) -> dict:
@@ -34,7 +27,7 @@ def _referral_states(referrals, now) -> dict:
 def draft_data(draft: DraftPage, now=None) -> dict:
     """Everything a draft's dashboard shows, as plain JSON-able values."""
     now = now or timezone.now()
-    opinions = counted(draft=draft)
+    opinions = opinions_counted(draft=draft)
     by_article: dict[str, int] = defaultdict(int)
     adopted_by_article: dict[str, int] = defaultdict(int)
     channels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -43,7 +36,7 @@ def draft_data(draft: DraftPage, now=None) -> dict:
     for article_id, channel, disposition, n in rows:
         key = str(article_id or "")
         by_article[key] += n
-        if disposition in ADOPTED:
+        if disposition in ADOPTING:
             adopted_by_article[key] += n
         channels[channel][disposition] += n
         dispositions[disposition] += n
@@ -64,7 +57,7 @@ def draft_data(draft: DraftPage, now=None) -> dict:
     ):
         entry = points.setdefault(str(point_id), {"name": name, "total": 0, "adopted": 0})
         entry["total"] += n
-        if disposition in ADOPTED:
+        if disposition in ADOPTING:
             entry["adopted"] += n
     # Articles of earlier versions count for the article of the current version with the same lineage.
     lineage_of = dict(
@@ -97,7 +90,7 @@ def year_data(year: int, now=None) -> dict:
     tz = timezone.get_current_timezone()
     start = dt.datetime(year, 1, 1, tzinfo=tz)
     end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
-    opinions = counted(created_at__gte=start, created_at__lt=end)
+    opinions = opinions_counted(created_at__gte=start, created_at__lt=end)
     channels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     months: dict[int, int] = defaultdict(int)
     for channel, disposition, month, n in (
@@ -116,10 +109,12 @@ def year_data(year: int, now=None) -> dict:
     )
     per_draft: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for draft_id, disposition, n in (
-        counted(draft_id__in=[d[0] for d in drafts]).values_list("draft_id", "disposition").annotate(n=Count("pk"))
+        opinions_counted(draft_id__in=[d[0] for d in drafts])
+        .values_list("draft_id", "disposition")
+        .annotate(n=Count("pk"))
     ).order_by():
         per_draft[draft_id][0] += n
-        if disposition in ADOPTED:
+        if disposition in ADOPTING:
             per_draft[draft_id][1] += n
     points = point_statistics(year=year)
     referrals = Referral.objects.filter(created_at__gte=start, created_at__lt=end)
