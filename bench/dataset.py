@@ -398,3 +398,22 @@ def generator(ctx: Context) -> list[Figure]:
         Figure("bench.generate_s", round(seconds, 1), "s", f"{dataset.opinions:,} opinions, 1,260 articles"),
         Figure("bench.generate_per_s", round(dataset.opinions / seconds), "opinions/s"),
     ]
+
+
+def staff_user(username: str, display_name: str):
+    """A staff member for a benchmark run (any earlier one of that name removed first); unusable password."""
+    from django.contrib.auth.models import Group
+
+    from cms.models import User
+    from cms.roles import Role
+
+    User.objects.filter(username=username).delete()
+    user = User.objects.create(
+        username=username,
+        email=f"{username}@example.invalid",
+        display_name=display_name,
+        password="!",  # noqa: S106 - an unusable password
+        confirmed_at=timezone.now(),
+    )
+    user.groups.add(Group.objects.get(name=str(Role.STAFF)))
+    return user

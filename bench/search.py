@@ -39,9 +39,8 @@ from functools import cache
 
 from django.db import connection
 from django.test import override_settings
-from django.utils import timezone
 
-from bench.dataset import find_dataset
+from bench.dataset import find_dataset, staff_user
 from bench.registry import Context, Figure, benchmark, median, timed
 
 # Two-character words of the data set's opinions (bench/dataset.py) and articles, most common first:
@@ -80,21 +79,7 @@ def _vacuum(*tables: str) -> float:
 
 
 def _staff_user():
-    from django.contrib.auth.models import Group
-
-    from cms.models import User
-    from cms.roles import Role
-
-    User.objects.filter(username=USERNAME).delete()
-    user = User.objects.create(
-        username=USERNAME,
-        email=f"{USERNAME}@example.invalid",
-        display_name="检索基准测试工作人员",
-        password="!",  # noqa: S106 - an unusable password
-        confirmed_at=timezone.now(),
-    )
-    user.groups.add(Group.objects.get(name=str(Role.STAFF)))
-    return user
+    return staff_user(USERNAME, "检索基准测试工作人员")
 
 
 # 1. Our index: a full rebuild, or a complete index reused --------------------------------------------

@@ -12,28 +12,14 @@ import time
 from django.test import Client
 from django.utils import timezone
 
-from bench.dataset import ensure_dataset
+from bench.dataset import ensure_dataset, staff_user
 from bench.registry import Context, Figure, benchmark, median, timed
 
 USERNAME = "bench-stats-staff"
 
 
 def _staff_user():
-    from django.contrib.auth.models import Group
-
-    from cms.models import User
-    from cms.roles import Role
-
-    User.objects.filter(username=USERNAME).delete()
-    user = User.objects.create(
-        username=USERNAME,
-        email=f"{USERNAME}@example.invalid",
-        display_name="基准测试工作人员",
-        password="!",  # noqa: S106 - an unusable password
-        confirmed_at=timezone.now(),
-    )
-    user.groups.add(Group.objects.get(name=str(Role.STAFF)))
-    return user
+    return staff_user(USERNAME, "基准测试工作人员")
 
 
 def _refresh_seconds(refresh, arg) -> float:
