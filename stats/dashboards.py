@@ -70,11 +70,11 @@ def draft_dashboard(draft: DraftPage, tally: Tally, *, article_href) -> dict:
     by_lineage = data.get("by_lineage", {})
     cells, chapters = [], {}
     for number, label, lineage, chapter in figures.current_articles(draft):
-        count = by_lineage.get(lineage, [0, 0])[0]
+        count, adopted = by_lineage.get(lineage, [0, 0])
         cells.append(charts.HeatCell(label=label, value=count, href=article_href(number), group=chapter))
-        chapters.setdefault(chapter or _("（不分章）"), [0, 0])
-        chapters[chapter or _("（不分章）")][0] += count
-        chapters[chapter or _("（不分章）")][1] += by_lineage.get(lineage, [0, 0])[1]
+        totals = chapters.setdefault(chapter or _("（不分章）"), [0, 0])
+        totals[0] += count
+        totals[1] += adopted
     general = data.get("general", [0, 0])
     heat = charts.heat_map(_("各条文收到的意见"), cells)
 
