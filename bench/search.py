@@ -12,8 +12,10 @@ ELASTICSEARCH_URL says:
 * query_p50_ms: median wall time of `search.selectors.search` as a staff user (every document: top 20,
   every facet, highlighted fragments), RUNS runs of each of WORDS, from a very common word to a rare one;
   the note gives each word's median, and the anonymous public search's.
-* recall: found (the result's total) / true (the documents whose title or body contains the word,
-  counted with strpos over the texts the index holds), summed over the words; 1.0 is every document.
+* recall: found (the documents the search matches, counted exactly by DatabaseBackend.count with the
+  search's own conditions: past CANDIDATES matches the search shows an estimated total) / true (the
+  documents whose title or body contains the word, counted with strpos over the texts the index holds),
+  summed over the words; 1.0 is every document.
 * wagtail_recall, wagtail_p50_ms: the same words over the same documents with Wagtail's database search
   backend (on PostgreSQL its PostgresSearchBackend: a tsvector built by PostgreSQL's own parser under the
   default text search configuration), `backend.search(word, BenchText)[:20]` timed, `.count()` for recall.
@@ -42,6 +44,7 @@ from django.test import override_settings
 
 from bench.dataset import find_dataset, staff_user
 from bench.registry import Context, Figure, benchmark, median, timed
+from search.backends.database import CANDIDATES
 
 # Two-character words of the data set's opinions (bench/dataset.py) and articles, most common first:
 # 建议 opens 5 of the 8 openers (~62 % of opinions), 业主 ~22 %, 物业 ~9 %, 停车 and 电梯 ~4 % each;
@@ -197,31 +200,43 @@ def _counts_note(found: dict[str, int], true: dict[str, int]) -> str:
 # 3. Our search, as staff and as anyone ---------------------------------------------------------------
 
 
-def _our_queries(ctx: Context) -> tuple[dict, dict, dict, dict]:
-    """(staff samples, staff totals, anonymous samples, anonymous totals) per word."""
+def _our_queries(ctx: Context) -> tuple[dict, dict, dict, dict, dict]:
+    """(staff samples, staff counts, anonymous samples, anonymous counts, staff estimates) per word.
+
+    The counts are exact (DatabaseBackend.count, the same match and access conditions as the search): what
+    recall is measured with. The search's own total is the planner-free estimate (约) once more than
+    CANDIDATES opinions match; it is reported beside the count."""
     from django.contrib.auth.models import AnonymousUser
 
+    from search.backends.base import SearchQuery
+    from search.backends.database import DatabaseBackend
     from search.selectors import access_tokens, search
+
+    def count(word: str, who) -> int:
+        tokens, is_staff = access_tokens(who)
+        return DatabaseBackend().count(SearchQuery(text=word, tokens=tokens, is_staff=is_staff))
 
     user = _staff_user()
     anonymous = AnonymousUser()
     try:
         if not access_tokens(user)[1]:
             raise RuntimeError(f"{USERNAME} does not search as staff")
-        staff, staff_totals, public, public_totals = {}, {}, {}, {}
+        staff, staff_counts, public, public_counts, estimates = {}, {}, {}, {}, {}
         for word in WORDS:
             result = search(text=word, user=user)
             if len(result.hits) != min(20, result.total) or (len(result.facets) < 2 and result.total > 100):
                 raise RuntimeError(f"{word}: {len(result.hits)} hits of {result.total:,}, facets {list(result.facets)}")
-            staff_totals[word] = result.total
+            estimates[word] = (result.total, result.total_is_estimate)
+            staff_counts[word] = count(word, user)
             staff[word] = timed(lambda word=word: search(text=word, user=user), repeat=RUNS)
-            public_totals[word] = search(text=word, user=anonymous).total
+            public_counts[word] = count(word, anonymous)
             public[word] = timed(lambda word=word: search(text=word, user=anonymous), repeat=RUNS)
+            shown = f"约 {result.total:,}" if result.total_is_estimate else f"{result.total:,}"
             ctx.log(
-                f"ours {word}: staff {median(staff[word])} ms ({result.total:,} found, {len(result.facets)} facets), "
-                f"anonymous {median(public[word])} ms ({public_totals[word]:,} found)"
+                f"ours {word}: staff {median(staff[word])} ms ({staff_counts[word]:,} match, shown {shown}, "
+                f"{len(result.facets)} facets), anonymous {median(public[word])} ms ({public_counts[word]:,} match)"
             )
-        return staff, staff_totals, public, public_totals
+        return staff, staff_counts, public, public_counts, estimates
     finally:
         from cms.models import User
 
@@ -344,6 +359,10 @@ def _word_medians(samples: dict[str, list[float]]) -> str:
     return ", ".join(f"{word} {median(values)}" for word, values in samples.items())
 
 
+def _estimates_note(estimates: dict[str, tuple[int, bool]]) -> str:
+    return ", ".join(f"{word} {'约 ' if estimated else ''}{total:,}" for word, (total, estimated) in estimates.items())
+
+
 def _all(samples: dict[str, list[float]]) -> list[float]:
     return [value for values in samples.values() for value in values]
 
@@ -367,7 +386,7 @@ def search(ctx: Context) -> list[Figure]:
     figures = [_index_figure(ctx, dataset)]
     documents = SearchEntry.objects.count()
 
-    staff, staff_found, public, public_found = _our_queries(ctx)
+    staff, staff_found, public, public_found, estimates = _our_queries(ctx)
     true = _true_counts(SearchEntry._meta.db_table, WORDS)
     public_true = _true_counts(SearchEntry._meta.db_table, WORDS, "WHERE public")
     for word in WORDS:
@@ -391,13 +410,15 @@ def search(ctx: Context) -> list[Figure]:
             "ms",
             f"search.selectors.search as staff, top 20 + 6 facets + highlights; {setting}; per word "
             f"{_word_medians(staff)}; anonymous public search p50 {median(_all(public))} ms "
-            f"(per word {_word_medians(public)})",
+            f"(per word {_word_medians(public)}); totals shown (约 = estimated, over {CANDIDATES:,} "
+            f"candidates): {_estimates_note(estimates)}",
         ),
         Figure(
             "search.recall",
             _ratio(staff_found, true),
             "",
-            f"found/true (strpos over titles and bodies) as staff, all kinds: {_counts_note(staff_found, true)}; "
+            f"matching (DatabaseBackend.count)/true (strpos over titles and bodies) as staff, all kinds: "
+            f"{_counts_note(staff_found, true)}; "
             f"anonymous {_ratio(public_found, public_true)} over public documents: "
             f"{_counts_note(public_found, public_true)}",
         ),

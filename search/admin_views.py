@@ -9,7 +9,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from search import selectors
 from search.backends.base import FACETS
 from search.text import MAX_QUERY_CHARS
-from search.views import _facet_links
+from search.views import _facet_links, has_next
 
 
 class StaffSearchView(WagtailAdminTemplateMixin, View):
@@ -37,7 +37,7 @@ class StaffSearchView(WagtailAdminTemplateMixin, View):
             result=result,
             facets=_facet_links(request, result) if result else [],
             page=page,
-            has_next=bool(result and page * 20 < min(result.total, 10000)),
+            has_next=has_next(result, page),
             base_query=params.urlencode(),
         )
         return TemplateResponse(request, self.template_name, context)

@@ -44,19 +44,20 @@ def search(request):
         "draft": draft,
         "result": result,
         "filters": filters,
-        "facets": [
-            (name, FACET_LABELS[name], result.facets.get(name, []))
-            for name in FACETS
-            if result and result.facets.get(name)
-        ],
+        "facets": _facet_links(request, result) if result else [],
         "page": page,
-        "has_next": bool(result and page * 20 < min(result.total, 10000)),
+        "has_next": has_next(result, page),
         "too_short": bool(query) and result is not None and not result.total and len(query) == 1,
     }
     params = request.GET.copy()
     params.pop("page", None)
     context["base_query"] = params.urlencode()
     return render(request, "search/search.html", context)
+
+
+def has_next(result, page: int) -> bool:
+    """Whether a page follows `page` (20 results a page) within what paging can reach."""
+    return bool(result and page * 20 < min(result.total, result.window))
 
 
 def _facet_links(request, result) -> list[dict]:

@@ -76,6 +76,9 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     backend: str
     notice: str = ""  # e.g. "Elasticsearch is unreachable: results from the database backend"
+    total_is_estimate: bool = False  # `total` is the planner's estimate ("约"), not a count
+    window: int = 10_000  # how many of the results paging can reach
+    facets_over: int = 0  # when set, facets were counted over this many best candidates, not every match
 
 
 class Backend:
@@ -90,6 +93,10 @@ class Backend:
         raise NotImplementedError
 
     def search(self, query: SearchQuery) -> SearchResult:
+        raise NotImplementedError
+
+    def count(self, query: SearchQuery) -> int:
+        """Exactly how many documents match (the total of `search` may be an estimate)."""
         raise NotImplementedError
 
     def rebuild(self, docs: Iterable[SearchDoc], *, total: int, progress: Callable[[int], None] | None = None) -> int:

@@ -346,6 +346,13 @@ class ElasticsearchBackend(Backend):
             response = search.using(self.client).execute()
         return result_from_response(response.to_dict(), backend=self.name)
 
+    def count(self, query: SearchQuery) -> int:
+        search = build_search(query, index=self.alias)
+        if search is None:
+            return 0
+        with _unavailable_on_error("search"):
+            return int(search.using(self.client).count())
+
     def index(self, docs: Iterable[SearchDoc]) -> int:
         with _unavailable_on_error("indexing"):
             self._ensure_alias()
