@@ -102,6 +102,8 @@ class Opinion(models.Model):
     is_campaign = models.BooleanField(
         _("疑似集中提交"), default=False, help_text=_("多名用户提交了相同或几乎相同的内容。")
     )
+    # Online opinions are compared for campaigns in batches after they are posted (comments.campaigns).
+    campaign_checked = models.BooleanField(default=False, editable=False)
     report_count = models.PositiveIntegerField(_("举报数"), default=0)
     text_hash = models.CharField(_("内容指纹"), max_length=40, blank=True, editable=False)
     submission_key = models.UUIDField(_("提交标识"), null=True, blank=True, editable=False)
@@ -194,6 +196,7 @@ class Opinion(models.Model):
             models.Index(fields=["moderation_state", "draft", "-id"], name="opinion_moderation_queue"),
             models.Index(fields=["draft", "text_hash"], name="opinion_text_hash"),
             models.Index(fields=["draft", "assignee"], name="opinion_draft_assignee"),
+            models.Index(fields=["id"], condition=models.Q(campaign_checked=False), name="opinion_campaign_unchecked"),
         ]
         constraints = [
             models.UniqueConstraint(

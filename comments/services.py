@@ -8,32 +8,31 @@ submission. Counters (per article, per version, replies per opinion) change only
 import ipaddress
 import uuid
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.roles import Role
 from cms.throttle import Throttle, hit_all
-from comments import fingerprints, sensitive
+from comments import campaigns, fingerprints, sensitive
 from comments.models import (
     Channel,
     Disposition,
     ModerationEvent,
     ModerationState,
     Opinion,
-    OpinionFingerprint,
     Report,
     Support,
 )
 from drafts.models import DraftPage, DraftVersion, ModerationMode, Provision
 
 PUBLISHED = ModerationState.PUBLISHED
-CAMPAIGN_CANDIDATES = 50  # most recent opinions sharing a MinHash band that are compared
 
 
 class OpinionError(ValidationError):
@@ -149,43 +148,6 @@ def _is_staff(user) -> bool:
     return user.is_superuser or user.has_role(Role.STAFF)
 
 
-def _flag_campaign(opinion: Opinion) -> None:
-    """Mark the opinion and its near-twins when enough different authors sent (nearly) the same text.
-
-    Cost stays flat during a campaign: once a near-twin is already flagged, this one joins it
-    without comparing further.
-    """
-    keys = fingerprints.band_keys(opinion.body)
-    if not keys:
-        return
-    candidate_ids = list(
-        OpinionFingerprint.objects.filter(draft_id=opinion.draft_id, band__in=keys)
-        .values_list("opinion_id", flat=True)
-        .distinct()
-        .order_by("-opinion_id")[:CAMPAIGN_CANDIDATES]
-    )
-    OpinionFingerprint.objects.bulk_create(
-        [OpinionFingerprint(opinion_id=opinion.pk, draft_id=opinion.draft_id, band=key) for key in keys]
-    )
-    if not candidate_ids:
-        return
-    twins, authors = set(), {opinion.author_id}
-    mine = fingerprints.shingles(opinion.body)
-    rows = Opinion.objects.filter(pk__in=candidate_ids).values_list("pk", "body", "author_id", "is_campaign")
-    for pk, body, author_id, flagged in rows.order_by("-is_campaign", "-pk"):
-        if fingerprints.jaccard(mine, fingerprints.shingles(body)) < fingerprints.SIMILAR:
-            continue
-        if flagged:  # a known campaign: this opinion is one more of it
-            twins.clear()
-            authors = set(range(settings.OPINION_CAMPAIGN_AUTHORS))
-            break
-        twins.add(pk)
-        authors.add(author_id)
-    if len(authors) >= settings.OPINION_CAMPAIGN_AUTHORS:
-        opinion.is_campaign = True
-        Opinion.objects.filter(pk__in=twins | {opinion.pk}, is_campaign=False).update(is_campaign=True)
-
-
 def opinion_post(
     *,
     user,
@@ -266,12 +228,15 @@ def opinion_post(
         ip_address=ip or None,
         created_at=now,
     )
+    # One INSERT needs no transaction of its own (a round trip each for BEGIN and COMMIT at hundreds of
+    # posts a second); counters, or a caller's transaction, need one (a savepoint inside it).
+    published = state == PUBLISHED
     try:
-        with transaction.atomic():
+        with transaction.atomic() if published or connection.in_atomic_block else nullcontext():
             opinion.save()
-            _flag_campaign(opinion)
-            if state == PUBLISHED:
+            if published:
                 _apply_counts([opinion], 1)
+        campaigns.schedule_check()
     except IntegrityError:
         # The same submission arrived twice at once: the other request made it.
         earlier = Opinion.objects.filter(author=user, submission_key=submission_key).first()
@@ -313,6 +278,7 @@ def opinions_import(
             body=item.body,
             moderation_state=ModerationState.INTERNAL,
             text_hash=fingerprints.text_hash(item.body),
+            campaign_checked=True,  # campaigns are the online channel's
             created_at=now,
             updated_at=now,
         )

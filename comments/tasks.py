@@ -225,3 +225,13 @@ def referrals_weekly_digest() -> int:
         ]
         get_connection().send_messages(mails)
     return len(mails)
+
+
+def check_campaigns() -> int:
+    """Compare newly posted opinions for campaigns (queued after posts, and every minute)."""
+    from django.core.cache import cache
+
+    from comments import campaigns
+
+    cache.delete(campaigns.QUEUED)  # posts from now on queue another run
+    return campaigns.check_all()

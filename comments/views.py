@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail.models import PageViewRestriction
 
 from cms.throttle import client_ip
 from cms.views import safe_next_url
@@ -26,6 +25,7 @@ from comments.forms import OpinionForm, ReportForm
 from comments.models import Disposition, ModerationState, Opinion
 from comments.rendering import OpinionRenderer
 from comments.services import OpinionError
+from drafts import lookup
 from drafts.models import DraftPage, DraftStatus, Provision
 
 
@@ -38,13 +38,7 @@ def _int(value) -> int | None:
 def _live_draft(pk) -> DraftPage:
     """A published draft that visitors may see (no view restriction on it or above it)."""
     pk = _int(pk)
-    if pk is None:
-        raise Http404(_("没有这部草案。"))
-    drafts = DraftPage.objects.live()
-    # Restrictions are rare; while there are none, skip the query that checks them on every post.
-    if cache.get_or_set("comments:view-restrictions", lambda: PageViewRestriction.objects.exists(), 60):
-        drafts = drafts.public()
-    draft = drafts.filter(pk=pk).first()
+    draft = lookup.live_draft(pk) if pk is not None else None
     if draft is None:
         raise Http404(_("没有这部草案。"))
     return draft
@@ -224,11 +218,7 @@ def opinion_new(request):
     if reply_to is not None:
         article = reply_to.article
     elif _int(source.get("article")):
-        article = (
-            Provision.objects.filter(pk=_int(source["article"]), kind="article", version__draft_id=draft.pk)
-            .only("id", "number", "label", "text", "version_id", "kind")
-            .first()
-        )
+        article = lookup.article(_int(source["article"]), draft.pk)
     if request.method == "GET":
         initial = {
             "draft": draft.pk,

@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from comments import sensitive, services
+from comments import campaigns, sensitive, services
 from comments.models import ModerationEvent, ModerationState, Opinion, SensitiveWord, Support
 from comments.services import OpinionError
 from drafts.models import DraftPage, DraftVersion, ModerationMode, Provision
@@ -189,11 +189,46 @@ def test_nearly_the_same_text_from_many_users_is_flagged_as_a_campaign(draft, ar
     base = "坚决反对本条关于停车费标准的规定，停车费应当由业主大会决定，不应由物业公司单方面确定"
     bodies = [base + "。", base + "！", "我们" + base + "。"]
     opinions = [post(UserFactory(), draft, body, article_id=article.pk) for body in bodies]
+    assert not Opinion.objects.filter(is_campaign=True).exists()  # compared after posting, in batches
+    assert campaigns.check_all() == 3
     flagged = set(Opinion.objects.filter(is_campaign=True).values_list("pk", flat=True))
     assert flagged == {o.pk for o in opinions}
     unrelated = post(UserFactory(), draft, "建议增加业主委员会成员的培训要求，提高履职能力。", article_id=article.pk)
-    unrelated.refresh_from_db()
-    assert not unrelated.is_campaign
+    later = post(UserFactory(), draft, "我们也" + base + "。", article_id=article.pk)  # joins the known campaign
+    assert campaigns.check_all() == 2 and campaigns.check_all() == 0  # each opinion is checked once
+    assert not Opinion.objects.get(pk=unrelated.pk).is_campaign
+    assert Opinion.objects.get(pk=later.pk).is_campaign
+
+
+@override_settings(OPINION_CAMPAIGN_AUTHORS=3)
+def test_campaigns_are_found_within_one_batch_and_across_batches(draft, article):
+    base = "强烈要求删除本条第二款，小区公共收益必须全部归业主所有并且每季度公开一次"
+    first = [post(UserFactory(), draft, base + "！" * (n + 1), article_id=article.pk) for n in range(2)]
+    assert campaigns.check_batch(limit=1) == 1 and campaigns.check_batch(limit=1) == 1  # two authors: not yet
+    assert not Opinion.objects.filter(is_campaign=True).exists()
+    one_author = UserFactory()
+    more = [post(one_author, draft, base + ending, article_id=article.pk) for ending in ("，谢谢。", "，拜托了。")]
+    third = post(UserFactory(), draft, base + "？", article_id=article.pk)
+    assert campaigns.check_all() == 3
+    flagged = set(Opinion.objects.filter(is_campaign=True).values_list("pk", flat=True))
+    assert flagged == {o.pk for o in [*first, *more, third]}
+
+
+def test_a_post_queues_one_campaign_check_after_commit(draft, article, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    cache.delete(campaigns.QUEUED)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post(UserFactory(), draft, "建议明确物业服务人公开收支的具体期限和方式。", article_id=article.pk)
+    ours = [c for c in callbacks if c.__qualname__.startswith("schedule_check")]
+    assert len(ours) == 1
+    ours[0]()  # the test settings run tasks at once: the check ran
+    assert not Opinion.objects.filter(campaign_checked=False).exists()
+    assert cache.get(campaigns.QUEUED) is None  # the task cleared its flag as it started
+    cache.add(campaigns.QUEUED, 1)  # a check queued and not started: the next post queues none
+    with django_capture_on_commit_callbacks(execute=True):
+        post(UserFactory(), draft, "建议规定业主委员会每年公开一次工作报告。", article_id=article.pk)
+    assert Opinion.objects.filter(campaign_checked=False).count() == 1
 
 
 def test_support_once_not_own_and_counted(draft, article, citizen, other, moderator):

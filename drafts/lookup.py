@@ -1,0 +1,89 @@
+"""Live drafts and their articles as every post looks them up, kept in each process while nothing changes.
+
+Posting asks for the same draft and a few hundred articles thousands of times a minute. Each process keeps
+what it looked up and drops it all when the shared generation (one cache key, one round trip a request)
+changes: any save or deletion of a draft, version, provision or view restriction, and any publication,
+sets a new one. A process also drops its copies after MAX_AGE seconds, for changes no signal reports
+(queryset updates).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+import uuid
+
+from django.core.cache import cache
+
+GENERATION_KEY = "drafts:lookup-generation"
+MAX_AGE = 30  # seconds
+_lock = threading.Lock()
+_state: dict = {"generation": None, "since": 0.0, "drafts": {}, "articles": {}}
+
+
+def invalidate(**_kwargs) -> None:
+    """Every process looks everything up again on its next request (a signal receiver, too)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _current() -> dict:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    now = time.monotonic()
+    with _lock:
+        if _state["generation"] != generation or now - _state["since"] > MAX_AGE:
+            _state.update(generation=generation, since=now, drafts={}, articles={})
+        return _state
+
+
+def live_draft(pk: int):
+    """The published draft `pk` that visitors may see (no view restriction on it or above it), or None.
+    A copy: callers may change it without touching what other requests get."""
+    from wagtail.models import PageViewRestriction
+
+    from drafts.models import DraftPage
+
+    state = _current()
+    drafts = state["drafts"]
+    if "restricted" not in drafts:
+        drafts["restricted"] = PageViewRestriction.objects.exists()
+    draft = drafts.get(pk)
+    if draft is None:  # misses are not kept: ids that do not exist must not fill the memory
+        found = DraftPage.objects.live()
+        if drafts["restricted"]:
+            found = found.public()
+        draft = drafts[pk] = found.filter(pk=pk).first()
+    return copy.copy(draft)
+
+
+def article(pk: int, draft_id: int):
+    """Article `pk` of any version of draft `draft_id` (the fields posting needs), or None."""
+    from drafts.models import Provision
+
+    articles = _current()["articles"]
+    key = (pk, draft_id)
+    found = articles.get(key)
+    if found is None:
+        found = articles[key] = (
+            Provision.objects.filter(pk=pk, kind="article", version__draft_id=draft_id)
+            .only("id", "number", "label", "text", "version_id", "kind")
+            .first()
+        )
+    return copy.copy(found)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction
+    from wagtail.signals import page_published, page_unpublished
+
+    from drafts.models import DraftPage, DraftVersion, Provision
+
+    for model in (DraftPage, DraftVersion, Provision, PageViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(invalidate, sender=model, weak=False, dispatch_uid=f"drafts-lookup-{model.__name__}")
+    for signal in (page_published, page_unpublished):
+        signal.connect(invalidate, weak=False, dispatch_uid=f"drafts-lookup-{id(signal)}")
