@@ -233,8 +233,10 @@ def _post_users(count: int, log) -> list:
     return users
 
 
-def _sessions(users: list) -> tuple[list[tuple[str, str]], list[str]]:
-    """A logged-in session and a CSRF secret per user: (session key, csrf secret) and the keys to delete."""
+def _sessions(users: list, redis_url: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """A logged-in session and a CSRF secret per user: (session key, csrf secret) and the keys to delete.
+
+    As logging in leaves them: in the database and, with cached_db, in the server's cache too."""
     from importlib import import_module
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -267,6 +269,9 @@ def _sessions(users: list) -> tuple[list[tuple[str, str]], list[str]]:
         ]
         model.objects.bulk_create(rows, batch_size=2000)
         pairs = [(row.session_key, secret) for row, (_data, secret) in zip(rows, sessions, strict=True)]
+        if hasattr(engine, "KEY_PREFIX"):  # cached_db: SessionStore.create() writes the cache as well
+            cached = {engine.KEY_PREFIX + row.session_key: data for row, (data, _s) in zip(rows, sessions, strict=True)}
+            _server_cache(redis_url).set_many(cached, timeout=settings.SESSION_COOKIE_AGE)
     else:
         for data, secret in sessions:
             store = engine.SessionStore()
@@ -276,10 +281,19 @@ def _sessions(users: list) -> tuple[list[tuple[str, str]], list[str]]:
     return pairs, [key for key, _secret in pairs]
 
 
-def _delete_sessions(keys: list[str]) -> None:
+def _server_cache(redis_url: str):
+    """The cache the gunicorn workers use (cms.settings with REDIS_URL), from this process."""
+    from cms.cache import RedisCache
+
+    return RedisCache(redis_url, {})
+
+
+def _delete_sessions(keys: list[str], redis_url: str) -> None:
     from importlib import import_module
 
     engine = import_module(settings.SESSION_ENGINE)
+    if hasattr(engine, "KEY_PREFIX"):
+        _server_cache(redis_url).delete_many([engine.KEY_PREFIX + key for key in keys])
     if hasattr(engine.SessionStore, "get_model_class"):
         engine.SessionStore.get_model_class().objects.filter(session_key__in=keys).delete()
     else:
@@ -908,7 +922,7 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
     if opened:
         ctx.log(opened)
     users = _post_users(user_count, ctx.log)
-    pairs, session_keys = _sessions(users)
+    pairs, session_keys = _sessions(users, redis_url)
     article_ids = list(
         Provision.objects.filter(version_id=dataset.version_id, kind="article")
         .order_by("position")
@@ -957,10 +971,18 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
                 .values_list("moderation_state")
                 .annotate(n=Count("id"))
             )
+            # The campaign check posting left for the task queue (comments.campaigns), run here as the
+            # task would: its cost belongs to posting, paid once a minute in batches.
+            from comments import campaigns
+
+            started = time.perf_counter()
+            checked = campaigns.check_all()
+            campaign_s = time.perf_counter() - started
+            ctx.log(f"campaign check of the {checked:,} posted opinions, in batches: {campaign_s:.1f} s")
     finally:
         if server is not None:
             server.stop()
-        _delete_sessions(session_keys)
+        _delete_sessions(session_keys, redis_url)
         _clear_rate_counters(redis_url)
         removed = _remove_posted(dataset.draft_id, first_id)
         ctx.log(f"removed the {removed:,} rows the posts made (opinions and fingerprints): the data set is as it was")
@@ -999,7 +1021,9 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
             per_s,
             "posts/s",
             f"{accepted:,} accepted of {result['sent']:,}; p50 {result['p50_us'] / 1000:.0f} ms, "
-            f"p99 {result['p99_us'] / 1000:.0f} ms; {_usage_note(usage)}; {setup}",
+            f"p99 {result['p99_us'] / 1000:.0f} ms; {_usage_note(usage)}; {setup}; the campaign check of "
+            f"the {checked:,} posted opinions, deferred to a task, took {campaign_s:.1f} s afterwards "
+            f"({checked / max(campaign_s, 1e-9):,.0f}/s)",
         ),
         Figure(
             "comments.lost",

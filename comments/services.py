@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from comments.models import (
 from drafts.models import DraftPage, DraftVersion, ModerationMode, Provision
 
 PUBLISHED = ModerationState.PUBLISHED
+_KEY_FIELD = Opinion._meta.get_field("submission_key")
 
 
 class OpinionError(ValidationError):
@@ -175,14 +176,19 @@ def opinion_post(
     body = _clean_body(body, draft.opinion_max_length)
     digest = fingerprints.text_hash(body)
     # One query answers both: was this very submission made already (a double click, a resent
-    # form), and has this author sent the same text on this draft before?
-    same = Q(draft=draft, text_hash=digest) & ~Q(moderation_state=ModerationState.WITHDRAWN)
-    if submission_key is not None:
-        same |= Q(submission_key=submission_key)
-    earlier = list(Opinion.objects.filter(Q(author=user) & same)[:2])
-    for opinion in earlier:
-        if submission_key is not None and opinion.submission_key == submission_key:
-            return opinion, False
+    # form), and has this author sent the same text on this draft before? Plain SQL: on every post, the
+    # ORM's compilation of this OR of conditions cost more (0.65 ms) than the query itself.
+    key_value = _KEY_FIELD.get_db_prep_value(submission_key, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, submission_key FROM comments_opinion WHERE author_id = %s AND ("
+            "(draft_id = %s AND text_hash = %s AND moderation_state <> %s) OR submission_key = %s) LIMIT 2",
+            [user.pk, draft.pk, digest, ModerationState.WITHDRAWN, key_value],
+        )
+        earlier = cursor.fetchall()
+    for pk, key in earlier:
+        if submission_key is not None and key is not None and str(key).replace("-", "") == submission_key.hex:
+            return Opinion.objects.get(pk=pk), False
     if earlier:
         raise OpinionError(_("您已经提交过相同内容的意见，请不要重复提交。"), code="duplicate")
 
