@@ -67,12 +67,13 @@ def check_batch(limit: int = BATCH) -> int:
             if is_campaign:
                 flagged.add(pk)
         new_flags, rows = set(), []
+        grams = _Trigrams(texts)
         for pk, draft_id, author_id, body in batch:
             texts[pk], authors[pk] = body, author_id
             if not keys[pk]:
                 continue
             ids = sorted({i for key in keys[pk] for i in neighbours.get((draft_id, key), ())}, reverse=True)
-            if _is_campaign(pk, author_id, body, ids[:CANDIDATES], texts, authors, flagged, new_flags):
+            if _is_campaign(pk, author_id, ids[:CANDIDATES], grams, authors, flagged, new_flags):
                 flagged.add(pk)
             for key in keys[pk]:
                 neighbours[(draft_id, key)].append(pk)  # later opinions of this batch compare with it
@@ -106,15 +107,15 @@ def _neighbours(batch, keys) -> defaultdict:
     return neighbours
 
 
-def _is_campaign(pk, author_id, body, candidate_ids, texts, authors, flagged, new_flags) -> bool:
+def _is_campaign(pk, author_id, candidate_ids, grams, authors, flagged, new_flags) -> bool:
     """Whether this opinion belongs to a campaign; marks its twins in `new_flags` when it starts one."""
-    mine = fingerprints.shingles(body)
+    mine = grams[pk]
     twins, seen_authors = set(), {author_id}
     # Known campaign members first: joining one needs no counting.
     for other in sorted(candidate_ids, key=lambda i: (i not in flagged, -i)):
         if other == pk:
             continue
-        if fingerprints.jaccard(mine, fingerprints.shingles(texts.get(other, ""))) < fingerprints.SIMILAR:
+        if fingerprints.jaccard(mine, grams[other]) < fingerprints.SIMILAR:
             continue
         if other in flagged:
             new_flags.add(pk)
@@ -126,3 +127,15 @@ def _is_campaign(pk, author_id, body, candidate_ids, texts, authors, flagged, ne
         flagged.update(twins)
         return True
     return False
+
+
+class _Trigrams(dict):
+    """Opinion id → its character trigrams, worked out once per batch (each is compared with up to 50)."""
+
+    def __init__(self, texts: dict):
+        super().__init__()
+        self.texts = texts
+
+    def __missing__(self, pk: int) -> set[str]:
+        grams = self[pk] = fingerprints.shingles(self.texts.get(pk, ""))
+        return grams
