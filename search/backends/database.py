@@ -31,7 +31,7 @@ FACET_SIZE = 30
 CANDIDATES = 2000
 # On PostgreSQL the newest WINDOW ids are read backwards first; then older rows the cheaper way, judged by
 # the cost of reading a row backwards and of fetching a match through the GIN index (measured, µs).
-WINDOW = 50_000
+WINDOW = 20_000
 SCAN_ROW_US = 0.7
 FETCH_ROW_US = 5.0
 INT_FACETS = {"draft", "contact_point", "year"}
