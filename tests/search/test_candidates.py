@@ -114,3 +114,14 @@ def test_postgresql_reads_older_rows_the_cheaper_way(draft, small_window, monkey
     assert result.total_is_estimate and result.total >= 5
     rare = selectors.search(text="业主", user=_staff())  # in article 2 only
     assert [hit.kind for hit in rare.hits] == ["article"] and rare.total == 1
+
+
+def test_estimates_are_written_as_readers_say_them():
+    from django.utils import translation
+
+    from search.templatetags.search_extras import rough
+
+    with translation.override("zh-hans"):
+        assert (rough(514_027), rough(40_000), rough(8_000)) == ("51.4 万", "4 万", "8000")
+    with translation.override("en"):
+        assert rough(514_027) == "514,027"
