@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from cms.schedules import queue_after_commit
 from comments import fingerprints
 from comments.models import Channel, Opinion, OpinionFingerprint
 
@@ -25,16 +26,8 @@ QUEUED = "comments:campaign-check-queued"
 
 
 def schedule_check() -> None:
-    """After a commit, queue a check unless one is queued and not started (posts in between join it)."""
-
-    def enqueue():
-        from django.core.cache import cache
-        from django_q.tasks import async_task
-
-        if cache.add(QUEUED, 1, timeout=300):
-            async_task("comments.tasks.check_campaigns")
-
-    transaction.on_commit(enqueue)
+    """After a commit, queue a check (coalesced: see cms.schedules.queue_after_commit)."""
+    queue_after_commit(QUEUED, "comments.tasks.check_campaigns")
 
 
 def check_all() -> int:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from cms.schedules import queue_after_commit
 from search import documents
 from search.backends.database import DatabaseBackend
 from search.models import IndexState
@@ -44,18 +45,8 @@ QUEUED = "search:catch-up-queued"
 
 
 def schedule_catch_up() -> None:
-    """After a commit, queue a catch-up unless one is already queued and not started: writes that arrive
-    before it starts are coalesced into it (the task clears the flag as it starts)."""
-    from django.db import transaction
-
-    def enqueue():
-        from django.core.cache import cache
-        from django_q.tasks import async_task
-
-        if cache.add(QUEUED, 1, timeout=300):
-            async_task("search.tasks.catch_up")
-
-    transaction.on_commit(enqueue)
+    """After a commit, queue a catch-up (coalesced: see cms.schedules.queue_after_commit)."""
+    queue_after_commit(QUEUED, "search.tasks.catch_up")
 
 
 def catch_up(now=None) -> int:

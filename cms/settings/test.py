@@ -21,3 +21,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The search contract tests search right after writing.
 ELASTICSEARCH_WAIT_FOR_REFRESH = True
+
+# Every commit queues its background work at once (production coalesces them within a second).
+QUEUE_DEBOUNCE_SECONDS = 0

@@ -218,17 +218,33 @@ def test_a_post_queues_one_campaign_check_after_commit(draft, article, django_ca
     from django.core.cache import cache
 
     cache.delete(campaigns.QUEUED)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         post(UserFactory(), draft, "建议明确物业服务人公开收支的具体期限和方式。", article_id=article.pk)
-    ours = [c for c in callbacks if c.__qualname__.startswith("schedule_check")]
-    assert len(ours) == 1
-    ours[0]()  # the test settings run tasks at once: the check ran
+    # The test settings run tasks at once: the check ran and cleared its flag as it started.
     assert not Opinion.objects.filter(campaign_checked=False).exists()
-    assert cache.get(campaigns.QUEUED) is None  # the task cleared its flag as it started
+    assert cache.get(campaigns.QUEUED) is None
     cache.add(campaigns.QUEUED, 1)  # a check queued and not started: the next post queues none
     with django_capture_on_commit_callbacks(execute=True):
         post(UserFactory(), draft, "建议规定业主委员会每年公开一次工作报告。", article_id=article.pk)
     assert Opinion.objects.filter(campaign_checked=False).count() == 1
+
+
+def test_one_process_asks_at_most_once_a_second_whether_work_is_queued(settings, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from cms import schedules
+
+    settings.QUEUE_DEBOUNCE_SECONDS = 60
+    schedules._last_queued.pop(campaigns.QUEUED, None)
+    cache.delete(campaigns.QUEUED)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedules.queue_after_commit(campaigns.QUEUED, "comments.tasks.check_campaigns")
+    assert cache.get(campaigns.QUEUED) is None  # queued (the synchronous task then cleared the flag)
+    cache.set(campaigns.QUEUED, "untouched")
+    with django_capture_on_commit_callbacks(execute=True):
+        schedules.queue_after_commit(campaigns.QUEUED, "comments.tasks.check_campaigns")
+    assert cache.get(campaigns.QUEUED) == "untouched"  # within the minute: the cache was not even asked
+    schedules._last_queued.pop(campaigns.QUEUED, None)
 
 
 def test_support_once_not_own_and_counted(draft, article, citizen, other, moderator):
