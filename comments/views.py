@@ -49,7 +49,7 @@ def article_url(draft: DraftPage, article) -> str:
     Wagtail then reads the site root paths from the cache instead of looking the site up each time."""
     if article is None:
         return reverse("comments:draft_thread", args=[draft.pk])
-    return f"{draft.url}articles/{article.number}/"
+    return f"{getattr(draft, 'lookup_url', None) or draft.url}articles/{article.number}/"
 
 
 def _opinion_url(opinion: Opinion) -> str:
@@ -218,7 +218,7 @@ def opinion_new(request):
     if reply_to is not None:
         article = reply_to.article
     elif _int(source.get("article")):
-        article = lookup.article(_int(source["article"]), draft.pk)
+        article = lookup.article(_int(source["article"]), draft)
     if request.method == "GET":
         initial = {
             "draft": draft.pk,

@@ -55,23 +55,33 @@ def live_draft(pk: int):
         found = DraftPage.objects.live()
         if drafts["restricted"]:
             found = found.public()
-        draft = drafts[pk] = found.filter(pk=pk).first()
-    return copy.copy(draft)
+        draft = found.filter(pk=pk).first()
+        if draft is None:
+            return None
+        draft.lookup_url = draft.url  # Wagtail reads the site's root paths from the cache for each .url
+        drafts[pk] = draft
+    draft = copy.copy(draft)
+    draft.lookup_state = state  # its articles come from the same generation, without asking again
+    return draft
 
 
-def article(pk: int, draft_id: int):
-    """Article `pk` of any version of draft `draft_id` (the fields posting needs), or None."""
+def article(pk: int, draft):
+    """Article `pk` of any version of `draft` (the fields posting needs), or None."""
     from drafts.models import Provision
 
-    articles = _current()["articles"]
+    draft_id = draft.pk
+    articles = (getattr(draft, "lookup_state", None) or _current())["articles"]
     key = (pk, draft_id)
     found = articles.get(key)
-    if found is None:
-        found = articles[key] = (
+    if found is None:  # misses are not kept, as for drafts
+        found = (
             Provision.objects.filter(pk=pk, kind="article", version__draft_id=draft_id)
             .only("id", "number", "label", "text", "version_id", "kind")
             .first()
         )
+        if found is None:
+            return None
+        articles[key] = found
     return copy.copy(found)
 
 
