@@ -197,6 +197,8 @@ class Opinion(models.Model):
             models.Index(fields=["draft", "text_hash"], name="opinion_text_hash"),
             models.Index(fields=["draft", "assignee"], name="opinion_draft_assignee"),
             models.Index(fields=["id"], condition=models.Q(campaign_checked=False), name="opinion_campaign_unchecked"),
+            # Search catch-up reads what changed after its watermark (search.services.catch_up).
+            models.Index(fields=["updated_at"], name="opinion_updated"),
         ]
         constraints = [
             models.UniqueConstraint(

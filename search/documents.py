@@ -107,13 +107,14 @@ def opinion_docs(opinion_ids=None, *, since=None) -> Iterator[SearchDoc]:
         "disposition",
         "moderation_state",
         "created_at",
+        "updated_at",
         "parent_id",
         F("contact_point_link__contact_point_id"),
         F("contact_point_link__contact_point__name"),
         F("referral__department_id"),
     ).order_by("pk")
     for (
-        pk, body, draft_id, draft_title, number, label, channel, disposition, state, created,
+        pk, body, draft_id, draft_title, number, label, channel, disposition, state, created, updated,
         parent_id, point_id, point_name, department_id,
     ) in rows.iterator(chunk_size=CHUNK):  # fmt: skip
         public = channel == Channel.ONLINE and state == ModerationState.PUBLISHED
@@ -139,6 +140,7 @@ def opinion_docs(opinion_ids=None, *, since=None) -> Iterator[SearchDoc]:
             contact_point_name=point_name or "",
             year=_year(created),
             access=access,
+            source_updated=updated,
         )
 
 

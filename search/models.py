@@ -24,6 +24,7 @@ class SearchEntry(models.Model):
     contact_point_name = models.CharField(max_length=100, blank=True)
     year = models.IntegerField(null=True)
     public = models.BooleanField(default=False)
+    source_updated = models.DateTimeField(null=True)  # the source row's updated_at when this was written
     access = models.CharField(max_length=255, blank=True)  # " point:5 dept:3 ": tokens between spaces
     title_tokens = models.TextField(blank=True)
     body_tokens = models.TextField(blank=True)

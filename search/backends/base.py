@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 FACETS = ("draft", "chapter", "channel", "disposition", "contact_point", "year")
 KINDS = ("draft", "article", "opinion")
@@ -35,6 +36,9 @@ class SearchDoc:
     # Who may see it: PUBLIC, "staff", "point:<id>" (a contact point's coordinators), "dept:<id>" (a
     # department's liaisons). Staff see everything; others see documents sharing one of their tokens.
     access: list[str] = field(default_factory=lambda: [PUBLIC])
+    # When its source last changed (opinions' `updated_at`): catch-up re-indexes a recent row only when its
+    # entry is older. Bookkeeping of the database index; not sent to Elasticsearch.
+    source_updated: datetime | None = None
 
 
 @dataclass

@@ -54,6 +54,7 @@ def _row(doc: SearchDoc) -> SearchEntry:
         contact_point_id=doc.contact_point_id,
         contact_point_name=doc.contact_point_name[:100],
         year=doc.year,
+        source_updated=doc.source_updated,
         public=PUBLIC in doc.access,
         access=" " + " ".join(t for t in doc.access if t != PUBLIC) + " ",
         title_tokens=text.index_tokens(doc.title),

@@ -111,6 +111,7 @@ class SearchDocument(Document):
     def from_search_doc(cls, doc: SearchDoc, *, index: str) -> SearchDocument:
         fields = dataclasses.asdict(doc)
         key = fields.pop("key")
+        fields.pop("source_updated")  # the database index's bookkeeping
         # An empty string is "no chapter", "no channel": left out, it makes no empty bucket in a facet.
         return cls(meta={"id": key, "index": index}, **{name: value for name, value in fields.items() if value != ""})
 

@@ -1,0 +1,77 @@
+"""Catch-up after changes: what it indexes again, and what it leaves alone, at posting rates."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from comments.models import ModerationState, Opinion
+from drafts.models import DraftPage, DraftVersion
+from drafts.parser import parse_text
+from drafts.services import draft_create
+from search import selectors, services
+from search.models import IndexState, SearchEntry
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "示例条例\n\n第一条 为了规范物业管理活动，制定本条例。\n\n第二条 本条例自公布之日起施行。"
+
+
+@pytest.fixture
+def draft(draft_index):
+    now = timezone.now()
+    return draft_create(
+        index=draft_index,
+        result=parse_text(TEXT),
+        title="示例条例（草案）",
+        slug="sample",
+        opens_at=now - timedelta(days=3),
+        closes_at=now + timedelta(days=10),
+        publish=True,
+    )
+
+
+def _opinion(draft, body: str, updated_at) -> Opinion:
+    opinion = Opinion.objects.create(
+        draft=draft, version=draft.current_version, body=body, moderation_state=ModerationState.PUBLISHED
+    )
+    Opinion.objects.filter(pk=opinion.pk).update(updated_at=updated_at)  # as a bulk change would: no signal
+    return opinion
+
+
+def _watermark() -> timezone.datetime:
+    return IndexState.objects.get(source="opinions").indexed_until
+
+
+def test_catch_up_indexes_each_change_once_and_what_committed_late(draft):
+    # The draft and its articles were written an hour ago: only opinions are counted below.
+    hour_ago = timezone.now() - timedelta(hours=1)
+    DraftVersion.objects.update(updated_at=hour_ago)
+    DraftPage.objects.update(latest_revision_created_at=hour_ago)
+    services.rebuild()
+    now = timezone.now()
+    posted = [_opinion(draft, f"电梯维修第{i}号意见", now + timedelta(seconds=i)) for i in range(5)]
+    assert services.catch_up() >= 5
+    assert _watermark() == now + timedelta(seconds=4)
+    # The same opinions are inside the look-back now, and their entries are current: none is written again.
+    assert services.catch_up() == 0
+
+    # A transaction that committed late: its opinion is older than the watermark and not in the index yet.
+    late = _opinion(draft, "充电桩应当统一安装", _watermark() - timedelta(seconds=30))
+    assert services.catch_up() == 1
+    assert f"opinion:{late.pk}" in {hit.key for hit in selectors.search(text="充电", user=None).hits}
+
+    # An opinion changed within the look-back, by a change stamped before the watermark: written again.
+    Opinion.objects.filter(pk=posted[0].pk).update(
+        body="停车位应当优先出租", updated_at=_watermark() - timedelta(seconds=1)
+    )
+    assert services.catch_up() == 1
+    entry = SearchEntry.objects.get(key=f"opinion:{posted[0].pk}")
+    assert entry.body == "停车位应当优先出租" and entry.source_updated == _watermark() - timedelta(seconds=1)
+
+    # Older than the look-back: left to the next rebuild, as before.
+    Opinion.objects.filter(pk=posted[1].pk).update(
+        body="公示栏", updated_at=_watermark() - services.LOOK_BACK - timedelta(seconds=1)
+    )
+    assert services.catch_up() == 0
+    assert _watermark() == now + timedelta(seconds=4)  # never moves back
