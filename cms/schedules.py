@@ -1,5 +1,8 @@
 """django-q2 schedules created by data migrations (historical models, so no Schedule class constants)."""
 
+import threading
+import time
+
 from django.db import migrations
 from django.utils import timezone
 
@@ -28,30 +31,62 @@ def every_minutes(name: str, func: str, minutes: int) -> migrations.RunPython:
 # Coalesced background work queued after commits ------------------------------------------------------
 
 _last_queued: dict[str, float] = {}
+_trailing: dict[str, threading.Timer] = {}
+_lock = threading.Lock()
 
 
 def queue_after_commit(flag: str, func: str) -> None:
     """After the current transaction commits, queue the task `func` unless one is already queued and not
     started (the task deletes `flag` as it starts, so work committed after that queues another run).
 
-    A process that queued it less than QUEUE_DEBOUNCE_SECONDS ago does not even ask the cache: at hundreds
-    of posts a second that is one cache call a second instead of one a post. Work committed in that second is picked
-    up by the run already queued, by the next commit's, or by the schedule that runs every minute.
+    A process queues it at most once in QUEUE_DEBOUNCE_SECONDS. At hundreds of posts a second a task per
+    commit would cost more than the work (each run has its fixed queries), and even asking the cache each
+    time is a round trip a post. A commit inside the interval leaves a timer that queues one more run when
+    the interval ends, so the last posts of a burst wait at most that long, not for the minute schedule.
     """
-    import time
-
     from django.conf import settings
     from django.db import transaction
 
     def enqueue():
-        from django.core.cache import cache
-        from django_q.tasks import async_task
-
         now, debounce = time.monotonic(), settings.QUEUE_DEBOUNCE_SECONDS
-        if debounce and now - _last_queued.get(flag, -debounce) < debounce:
-            return
-        _last_queued[flag] = now
-        if cache.add(flag, 1, timeout=300):
-            async_task(func)
+        with _lock:
+            wait = _last_queued.get(flag, -debounce) + debounce - now if debounce else 0
+            if wait > 0:
+                if flag not in _trailing:
+                    timer = _trailing[flag] = threading.Timer(wait, _queue_trailing, (flag, func))
+                    timer.daemon = True
+                    timer.start()
+                return
+            _last_queued[flag] = now
+        _queue(flag, func)
 
     transaction.on_commit(enqueue)
+
+
+def _queue(flag: str, func: str) -> None:
+    from django.core.cache import cache
+    from django_q.tasks import async_task
+
+    if cache.add(flag, 1, timeout=300):
+        async_task(func)
+
+
+def _queue_trailing(flag: str, func: str) -> None:
+    from django.db import connections
+
+    with _lock:
+        _trailing.pop(flag, None)
+        _last_queued[flag] = time.monotonic()
+    try:
+        _queue(flag, func)
+    finally:
+        connections.close_all()  # a timer thread's own connections (the ORM broker's), if it opened any
+
+
+def forget_queued() -> None:
+    """Cancel the timers this process holds and forget when it last queued (tests start from nothing)."""
+    with _lock:
+        for timer in _trailing.values():
+            timer.cancel()
+        _trailing.clear()
+        _last_queued.clear()

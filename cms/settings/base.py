@@ -174,9 +174,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Work queued after commits (search indexing, campaign checks): a process asks the cache whether a run is
-# queued at most once in this many seconds (cms.schedules.queue_after_commit).
-QUEUE_DEBOUNCE_SECONDS = 1.0
+# Work queued after commits (search indexing, campaign checks): a process queues a run at most once in
+# this many seconds, and once more at the end of the interval (cms.schedules.queue_after_commit).
+QUEUE_DEBOUNCE_SECONDS = env_int("QUEUE_DEBOUNCE_SECONDS", 5)
 
 # django-q2: the ORM broker by default, Redis when REDIS_URL is set. timeout must stay below retry.
 Q_CLUSTER = {

@@ -22,5 +22,5 @@ WHITENOISE_USE_FINDERS = True
 # The search contract tests search right after writing.
 ELASTICSEARCH_WAIT_FOR_REFRESH = True
 
-# Every commit queues its background work at once (production coalesces them within a second).
+# Every commit queues its background work at once (production coalesces it, QUEUE_DEBOUNCE_SECONDS).
 QUEUE_DEBOUNCE_SECONDS = 0
