@@ -723,15 +723,16 @@ def _clear_task_queue(redis_url: str) -> int:
     return len(keys)
 
 
-def _backlog(first_id: int) -> tuple[int, int]:
-    """Posted opinions not yet checked for campaigns, and not yet in the search index."""
+def _backlog(first_id: int, first_entry: int) -> tuple[int, int]:
+    """Posted opinions not yet checked for campaigns, and not yet in the search index (entries are only
+    added by the run: those after `first_entry`)."""
     from comments.models import Opinion
     from search.models import SearchEntry
 
     posted = Opinion.objects.filter(id__gt=first_id)
     unchecked = posted.filter(campaign_checked=False).count()
-    indexed = SearchEntry.objects.filter(kind="opinion", object_id__gt=first_id).count()
-    return unchecked, posted.count() - indexed
+    indexed = SearchEntry.objects.filter(id__gt=first_entry, kind="opinion").count()
+    return unchecked, max(0, posted.count() - indexed)
 
 
 def _index_watermark(log) -> None:
@@ -746,18 +747,33 @@ def _index_watermark(log) -> None:
             log(f"search index never built here: its {source} watermark starts now")
 
 
-def _schedules_settled(log, wait: float = 90) -> None:
-    """Let the cluster run the schedules that are due when it starts (a statistics refresh over the million
-    opinions among them) before the warm-up, so that the measured minute meets only the work posting makes."""
+def _schedules_settled(cluster_pid: int, log, wait: float = 180) -> None:
+    """Let the cluster finish the schedules that are due when it starts (a statistics refresh over the million
+    opinions among them) before the warm-up, so that the measured minute meets only the work posting makes:
+    wait until none is due and the cluster's processes have been idle for two seconds."""
     from django_q.models import Schedule
 
     started = time.perf_counter()
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cluster_ticks() -> int:
+        processes = Usage._processes()
+        family, total = {cluster_pid}, 0
+        for _hop in range(3):
+            family |= {pid for pid, (_c, parent, _t) in processes.items() if parent in family}
+        for pid in family:
+            total += processes.get(pid, ("", 0, 0))[2]
+        return total
+
     while time.perf_counter() - started < wait:
         if not Schedule.objects.filter(next_run__lte=timezone.now()).exclude(repeats=0).exists():
-            break
-        time.sleep(1)
-    time.sleep(3)  # the tasks the scheduler has just queued
-    log(f"task cluster started; the schedules due at its start were queued in {time.perf_counter() - started:.0f} s")
+            before = cluster_ticks()
+            time.sleep(2)
+            if (cluster_ticks() - before) / tick < 0.1:  # under 5 % of a core
+                break
+        else:
+            time.sleep(1)
+    log(f"task cluster started; the schedules due at its start ran in {time.perf_counter() - started:.0f} s")
 
 
 def _clear_rate_counters(redis_url: str) -> int:
@@ -1013,6 +1029,7 @@ def _usage_note(usage: dict) -> str:
 def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
     from comments.models import Opinion
     from drafts.models import Provision
+    from search.models import SearchEntry
 
     if connection.vendor != "postgresql":
         ctx.log("posting under load needs PostgreSQL (DATABASE_URL): comments.post_per_s skipped")
@@ -1039,6 +1056,7 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
         .values_list("pk", flat=True)
     )
     first_id = Opinion.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    first_entry = SearchEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     _index_watermark(ctx.log)
     _clear_task_queue(redis_url)
     server = cluster = None
@@ -1054,7 +1072,7 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
             ctx.log(f"{server.describe()} on {server.url}; {user_count:,} citizens with sessions")
             cluster = TaskCluster(directory, server.env)
             cluster.start()
-            _schedules_settled(ctx.log)
+            _schedules_settled(cluster.process.pid, ctx.log)
             # Warm every worker's hot path: the article page, the form page, the static file the
             # script asks for at the end, then posting itself with a short run of the script.
             cookie = f"{settings.SESSION_COOKIE_NAME}={pairs[0][0]}"
@@ -1080,12 +1098,12 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
             usage = meter.report(result["accepted"])
             # What the tasks had not done when posting stopped, and how long they took to finish it (the web
             # workers still up: they queue the last run when their interval ends).
-            backlog = _backlog(first_id)
+            backlog = _backlog(first_id, first_entry)
             started = time.perf_counter()
-            while any(_backlog(first_id)) and time.perf_counter() - started < 300:
-                time.sleep(0.5)
+            while any(_backlog(first_id, first_entry)) and time.perf_counter() - started < 300:
+                time.sleep(1)
             drained_s = time.perf_counter() - started
-            left = _backlog(first_id)
+            left = _backlog(first_id, first_entry)
             server.stop()
             cluster.stop()
             errors = server.tail(5) + cluster.errors()

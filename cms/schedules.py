@@ -1,5 +1,6 @@
 """django-q2 schedules created by data migrations (historical models, so no Schedule class constants)."""
 
+import os
 import threading
 import time
 
@@ -53,9 +54,10 @@ def queue_after_commit(flag: str, func: str) -> None:
             wait = _last_queued.get(flag, -debounce) + debounce - now if debounce else 0
             if wait > 0:
                 if flag not in _trailing:
-                    timer = _trailing[flag] = threading.Timer(wait, _queue_trailing, (flag, func))
-                    timer.daemon = True
+                    timer = threading.Timer(wait, _queue_trailing, (flag, func))
+                    timer.daemon = True  # a process that exits leaves the work to the minute schedule
                     timer.start()
+                    _trailing[flag] = timer
                 return
             _last_queued[flag] = now
         _queue(flag, func)
@@ -83,10 +85,24 @@ def _queue_trailing(flag: str, func: str) -> None:
         connections.close_all()  # a timer thread's own connections (the ORM broker's), if it opened any
 
 
-def forget_queued() -> None:
-    """Cancel the timers this process holds and forget when it last queued (tests start from nothing)."""
+def forget_queued(wait: float = 10) -> None:
+    """Cancel the timers this process holds, wait for one already running, and forget when it last queued
+    (tests start from nothing)."""
     with _lock:
-        for timer in _trailing.values():
-            timer.cancel()
+        timers = list(_trailing.values())
         _trailing.clear()
         _last_queued.clear()
+    for timer in timers:
+        timer.cancel()
+        timer.join(wait)
+
+
+def _after_fork() -> None:
+    """A forked child has none of its parent's timer threads: it starts with no interval and no timers."""
+    global _lock
+    _lock = threading.Lock()
+    _trailing.clear()
+    _last_queued.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Q
 from django.utils import timezone
 
 from cms.schedules import queue_after_commit
@@ -34,10 +34,19 @@ def _backends():
 
 def _write(docs: list) -> int:
     """The database first; an Elasticsearch error then propagates, so the watermark stays where it was and
-    the next catch-up writes these documents again."""
+    the next catch-up writes these documents again. Their database entries lose their `source_updated`
+    first: catch-up would otherwise take them for current and never send them to Elasticsearch."""
     written = 0
-    for backend in _backends():
-        written = backend.index(docs)
+    backends = _backends()
+    for backend in backends:
+        try:
+            written = backend.index(docs)
+        except Exception:
+            if backend is not backends[0]:
+                from search.models import SearchEntry
+
+                SearchEntry.objects.filter(key__in=[doc.key for doc in docs]).update(source_updated=None)
+            raise
     return written
 
 
@@ -69,14 +78,18 @@ def catch_up(now=None) -> int:
             changed = _opinions_changed(queryset, state.indexed_until)
         else:
             changed = queryset.filter(**{f"{field}__gt": state.indexed_until - LOOK_BACK})
-        newest = changed.aggregate(m=Max(field))["m"]
-        ids = list(changed.values_list("pk", flat=True))
+        rows = list(changed.values_list("pk", field))
+        ids = [pk for pk, _stamp in rows]
+        newest = max((stamp for _pk, stamp in rows if stamp is not None), default=None)
         for i in range(0, len(ids), 5000):
             docs = list(build(ids[i : i + 5000]))
             if docs:
                 total += _write(docs)
-        if newest is not None and (state.indexed_until is None or newest > state.indexed_until):
-            IndexState.objects.filter(pk=state.pk).update(indexed_until=newest)
+        if newest is not None:
+            # Conditional: a run that overlapped this one and got further keeps its watermark.
+            IndexState.objects.filter(pk=state.pk).filter(
+                Q(indexed_until__isnull=True) | Q(indexed_until__lt=newest)
+            ).update(indexed_until=newest)
     return total
 
 
@@ -84,7 +97,7 @@ def _opinions_changed(opinions, indexed_until):
     """Opinions changed after the watermark, and those of the LOOK_BACK before it (a transaction that
     committed late) whose index entry is older than the opinion. At hundreds of posts a second the look-back
     holds tens of thousands of opinions already indexed: they are compared, not indexed again."""
-    from django.db.models import CharField, Exists, OuterRef, Q, Value
+    from django.db.models import CharField, Exists, OuterRef, Value
     from django.db.models.functions import Cast, Concat
 
     from search.models import SearchEntry
@@ -92,9 +105,9 @@ def _opinions_changed(opinions, indexed_until):
     current = SearchEntry.objects.filter(
         key=Concat(Value("opinion:"), Cast(OuterRef("pk"), CharField())), source_updated=OuterRef("updated_at")
     )
-    return opinions.filter(
-        Q(updated_at__gt=indexed_until)
-        | Q(updated_at__gt=indexed_until - LOOK_BACK, updated_at__lte=indexed_until) & ~Exists(current)
+    # One range on the updated_at index, then the look-back part of it compared with the index.
+    return opinions.filter(updated_at__gt=indexed_until - LOOK_BACK).filter(
+        Q(updated_at__gt=indexed_until) | ~Exists(current)
     )
 
 

@@ -20,7 +20,7 @@ TEXT = "示例条例\n\n第一条 为了规范物业管理活动，制定本条�
 @pytest.fixture
 def draft(draft_index):
     now = timezone.now()
-    return draft_create(
+    draft = draft_create(
         index=draft_index,
         result=parse_text(TEXT),
         title="示例条例（草案）",
@@ -29,6 +29,11 @@ def draft(draft_index):
         closes_at=now + timedelta(days=10),
         publish=True,
     )
+    # The draft and its articles were written an hour ago: only opinions are counted below.
+    hour_ago = now - timedelta(hours=1)
+    DraftVersion.objects.update(updated_at=hour_ago)
+    DraftPage.objects.update(latest_revision_created_at=hour_ago)
+    return draft
 
 
 def _opinion(draft, body: str, updated_at) -> Opinion:
@@ -44,10 +49,6 @@ def _watermark() -> timezone.datetime:
 
 
 def test_catch_up_indexes_each_change_once_and_what_committed_late(draft):
-    # The draft and its articles were written an hour ago: only opinions are counted below.
-    hour_ago = timezone.now() - timedelta(hours=1)
-    DraftVersion.objects.update(updated_at=hour_ago)
-    DraftPage.objects.update(latest_revision_created_at=hour_ago)
     services.rebuild()
     now = timezone.now()
     posted = [_opinion(draft, f"电梯维修第{i}号意见", now + timedelta(seconds=i)) for i in range(5)]
@@ -75,3 +76,19 @@ def test_catch_up_indexes_each_change_once_and_what_committed_late(draft):
     )
     assert services.catch_up() == 0
     assert _watermark() == now + timedelta(seconds=4)  # never moves back
+
+
+def test_documents_elasticsearch_missed_are_sent_again_by_the_next_run(draft, settings):
+    from search.backends.elasticsearch import SearchUnavailable
+
+    services.rebuild()
+    late = _opinion(draft, "充电桩应当统一安装", _watermark() - timedelta(seconds=30))  # committed late
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there: Elasticsearch is down
+    settings.ELASTICSEARCH_TIMEOUT = 1
+    with pytest.raises(SearchUnavailable):
+        services.catch_up()
+    # The database has the entry, marked as not current: the look-back takes it again.
+    assert SearchEntry.objects.get(key=f"opinion:{late.pk}").source_updated is None
+    settings.ELASTICSEARCH_URL = ""
+    assert services.catch_up() == 1
+    assert SearchEntry.objects.get(key=f"opinion:{late.pk}").source_updated is not None
