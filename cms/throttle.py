@@ -40,12 +40,23 @@ def hit_all(hits: list[tuple[Throttle, str]]) -> list[int]:
     client = _redis_client()
     if client is None:
         return [throttle.hit(subject) for throttle, subject in hits]
-    pipe = client.pipeline(transaction=False)
-    for throttle, subject in hits:
-        raw = cache.make_and_validate_key(throttle._key(subject))
-        pipe.incr(raw)
-        pipe.expire(raw, throttle.window, nx=True)
-    return pipe.execute()[::2]
+    script = getattr(client, "_throttle_hit_all", None)
+    if script is None:
+        script = client._throttle_hit_all = client.register_script(_HIT_ALL)
+    keys = [cache.make_and_validate_key(throttle._key(subject)) for throttle, subject in hits]
+    return [int(count) for count in script(keys=keys, args=[throttle.window for throttle, _subject in hits])]
+
+
+# One command instead of an INCR and an EXPIRE per window (EVALSHA; redis-py loads it again if the server
+# forgot it). Atomic like the pipeline it replaces, and cheaper to send at hundreds of posts a second.
+_HIT_ALL = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[i], 'NX')
+end
+return counts
+"""
 
 
 def _redis_client():
