@@ -14,7 +14,8 @@ Three parts, one benchmark (`python -m bench comments`):
 
 Environment knobs for trying: BENCH_POST_SECONDS (default 60), BENCH_POST_WARMUP_SECONDS (5),
 BENCH_POST_USERS (12,000: at 5 posts a minute each, the rate limits allow 1,000 a second),
-BENCH_GUNICORN_WORKERS (4), BENCH_GUNICORN_CLASS (sync), BENCH_GUNICORN_THREADS (for gthread),
+BENCH_GUNICORN_WORKERS (3: on two cores shared with PostgreSQL, Redis and the tasks, 3 measured best,
+4 and 2 slower), BENCH_GUNICORN_CLASS (sync, gthread slower), BENCH_GUNICORN_THREADS (for gthread),
 BENCH_WRK_THREADS (2), BENCH_WRK_CONNECTIONS (2 per worker), BENCH_REDIS_URL (redis://127.0.0.1:6379/1).
 """
 
@@ -781,7 +782,11 @@ def _clear_rate_counters(redis_url: str) -> int:
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match="*opinion-rate:*", count=5000))
+    from cms.throttle import Throttle
+
+    # The keys comments.services' throttles use ("throttle:opinion-user-minute:…"), from the same code.
+    prefix = Throttle("opinion-", limit=1, window_seconds=1)._key("x").rsplit(":", 1)[0]
+    keys = list(client.scan_iter(match=f"*{prefix}*", count=5000))
     for start in range(0, len(keys), 5000):
         client.delete(*keys[start : start + 5000])
     client.close()
@@ -1037,7 +1042,7 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
     seconds = _env_int("BENCH_POST_SECONDS", 60)
     warmup = _env_int("BENCH_POST_WARMUP_SECONDS", 5)
     user_count = _env_int("BENCH_POST_USERS", 12000)
-    workers = _env_int("BENCH_GUNICORN_WORKERS", 4)
+    workers = _env_int("BENCH_GUNICORN_WORKERS", 3)
     worker_class = os.environ.get("BENCH_GUNICORN_CLASS", "sync")
     gthreads = _env_int("BENCH_GUNICORN_THREADS", 1)
     wrk_threads = _env_int("BENCH_WRK_THREADS", 2)
@@ -1084,7 +1089,9 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
             if warmup:
                 warm = _run_wrk(wrk, script, server.url, warmup, wrk_threads, wrk_connections)
                 ctx.log(f"warm-up: {warm['accepted']:,} posts in {warmup} s, statuses {warm['statuses']}")
-            _clear_rate_counters(redis_url)  # every citizen starts the run with a fresh budget
+            cleared = _clear_rate_counters(redis_url)  # every citizen starts the run with a fresh budget
+            if warmup and not cleared:
+                raise RuntimeError("the warm-up's rate-limit counters were not found in Redis: wrong key pattern?")
             before = Opinion.objects.filter(draft_id=dataset.draft_id).count()
             ctx.log(
                 f"posting for {seconds} s with wrk ({wrk_threads} threads, {wrk_connections} connections); "
