@@ -1,34 +1,22 @@
 """The sensitive-word list, compiled once per change and shared by every process through the cache."""
 
 import re
-import uuid
 
-from django.core.cache import cache
-
+from cms import generations
 from comments.fingerprints import normalize
 
 _GENERATION_KEY = "comments:sensitive-words:generation"
 _compiled: tuple[object, re.Pattern | None] = (None, None)
 
 
-def _generation() -> str:
-    # A random token, never a counter: a cache that was emptied must not hand out a value that
-    # some process compiled against before.
-    generation = cache.get(_GENERATION_KEY)
-    if generation is None:
-        cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(_GENERATION_KEY)
-    return generation
-
-
 def invalidate() -> None:
     """Call when a word is added, changed or removed: every process recompiles on its next check."""
-    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.renew(_GENERATION_KEY)
 
 
 def _pattern() -> re.Pattern | None:
     global _compiled
-    generation = _generation()
+    generation = generations.current(_GENERATION_KEY)
     if _compiled[0] != generation:
         from comments.models import SensitiveWord
 

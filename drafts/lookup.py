@@ -1,8 +1,8 @@
 """Live drafts and their articles as every post looks them up, kept in each process while nothing changes.
 
 Posting asks for the same draft and a few hundred articles thousands of times a minute. Each process keeps
-what it looked up and drops it all when the shared generation (one cache key, one round trip a request)
-changes: any save or deletion of a draft, version, provision or view restriction, and any publication,
+what it looked up and drops it all when the shared generation (one cache key, asked at most once a second:
+cms.generations) changes: any save or deletion of a draft, version, provision or view restriction, and any publication,
 sets a new one. A process also drops its copies after MAX_AGE seconds, for changes no signal reports
 (queryset updates).
 """
@@ -12,26 +12,23 @@ from __future__ import annotations
 import copy
 import threading
 import time
-import uuid
 
-from django.core.cache import cache
+from cms import generations
 
 GENERATION_KEY = "drafts:lookup-generation"
 MAX_AGE = 30  # seconds
+FIELDS = ("id", "number", "label", "text", "version_id", "kind")  # what posting and its form page need
 _lock = threading.Lock()
 _state: dict = {"generation": None, "since": 0.0, "drafts": {}, "articles": {}}
 
 
 def invalidate(**_kwargs) -> None:
     """Every process looks everything up again on its next request (a signal receiver, too)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.renew(GENERATION_KEY)
 
 
 def _current() -> dict:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
+    generation = generations.current(GENERATION_KEY)
     now = time.monotonic()
     with _lock:
         if _state["generation"] != generation or now - _state["since"] > MAX_AGE:
@@ -73,12 +70,16 @@ def article(pk: int, draft):
     articles = (getattr(draft, "lookup_state", None) or _current())["articles"]
     key = (pk, draft_id)
     found = articles.get(key)
+    loaded = ("current version loaded", draft_id)
+    if found is None and loaded not in articles and getattr(draft, "current_version_id", None):
+        # The first miss loads every article of the current version in one query (a big code has 1,260:
+        # one query instead of one per article and process).
+        articles[loaded] = True
+        for row in Provision.objects.filter(version_id=draft.current_version_id, kind="article").only(*FIELDS):
+            articles[(row.pk, draft_id)] = row
+        found = articles.get(key)
     if found is None:  # misses are not kept, as for drafts
-        found = (
-            Provision.objects.filter(pk=pk, kind="article", version__draft_id=draft_id)
-            .only("id", "number", "label", "text", "version_id", "kind")
-            .first()
-        )
+        found = Provision.objects.filter(pk=pk, kind="article", version__draft_id=draft_id).only(*FIELDS).first()
         if found is None:
             return None
         articles[key] = found

@@ -174,6 +174,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Shared lists that rarely change (sensitive words, live drafts): a process asks the cache whether they
+# changed at most once in this many seconds (cms.generations).
+GENERATION_FRESH_SECONDS = 1.0
+
 # Work queued after commits (search indexing, campaign checks): a process queues a run at most once in
 # this many seconds, and once more at the end of the interval (cms.schedules.queue_after_commit).
 QUEUE_DEBOUNCE_SECONDS = env_int("QUEUE_DEBOUNCE_SECONDS", 5)

@@ -24,3 +24,5 @@ ELASTICSEARCH_WAIT_FOR_REFRESH = True
 
 # Every commit queues its background work at once (production coalesces it, QUEUE_DEBOUNCE_SECONDS).
 QUEUE_DEBOUNCE_SECONDS = 0
+# Every test starts with an empty cache: every process-local copy must be asked for again.
+GENERATION_FRESH_SECONDS = 0

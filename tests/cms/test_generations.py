@@ -1,0 +1,30 @@
+"""Generation tokens: asked at most once an interval, changes of this process seen at once."""
+
+import time
+
+from django.core.cache import cache
+
+from cms import generations
+
+KEY = "test:generation"
+
+
+def test_a_token_is_asked_once_an_interval_and_a_change_here_is_seen_at_once(settings):
+    settings.GENERATION_FRESH_SECONDS = 0.3
+    cache.delete(KEY)
+    first = generations.current(KEY)
+    assert first and cache.get(KEY) == first
+    cache.set(KEY, "set by another process")
+    assert generations.current(KEY) == first  # within the interval: the cache is not asked
+    time.sleep(0.35)
+    assert generations.current(KEY) == "set by another process"
+    generations.renew(KEY)
+    renewed = generations.current(KEY)
+    assert renewed not in (first, "set by another process") and cache.get(KEY) == renewed
+
+
+def test_without_an_interval_every_look_asks_the_cache(settings):
+    settings.GENERATION_FRESH_SECONDS = 0
+    generations.current(KEY)
+    cache.set(KEY, "changed")
+    assert generations.current(KEY) == "changed"
