@@ -27,12 +27,9 @@ class IdentifierBackend(ModelBackend):
         from django.db import connection
 
         model = get_user_model()
-        through = model.groups.through._meta
-        group = through.get_field("group").related_model._meta
         aggregate = "string_agg(g.name, %s)" if connection.vendor == "postgresql" else "group_concat(g.name, %s)"
         sql = (
-            f"SELECT u.*, (SELECT {aggregate} FROM {group.db_table} g JOIN {through.db_table} ug "  # noqa: S608
-            f"ON ug.group_id = g.id WHERE ug.user_id = u.id) AS role_names_joined "
+            f"SELECT u.*, ({model.role_names_sql(aggregate, 'u.id')}) AS role_names_joined "  # noqa: S608
             f"FROM {model._meta.db_table} u WHERE u.id = %s"
         )
         try:

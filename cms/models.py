@@ -57,19 +57,24 @@ class User(AbstractUser):
             cached = self._role_names = self._load_role_names()
         return role in cached
 
-    def _load_role_names(self) -> set[str]:
-        # Plain SQL: every post asks (is the author staff?), and building `self.groups.values_list(...)`
-        # cost four times the query itself.
+    @classmethod
+    def role_names_sql(cls, select: str, user_id: str) -> str:
+        """SELECT `select` over the names of the roles of the user `user_id` (an SQL expression: a column of
+        an outer query, or %s). Plain SQL: every post asks (is the author staff?), and building
+        `self.groups.values_list(...)` cost four times the query itself."""
         from django.contrib.auth.models import Group
+
+        through = cls.groups.through._meta
+        return (
+            f"SELECT {select} FROM {Group._meta.db_table} g JOIN {through.db_table} ug "  # noqa: S608
+            f"ON ug.group_id = g.id WHERE ug.user_id = {user_id}"
+        )
+
+    def _load_role_names(self) -> set[str]:
         from django.db import connection
 
-        through = type(self).groups.through._meta
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT g.name FROM {Group._meta.db_table} g JOIN {through.db_table} ug "  # noqa: S608
-                f"ON ug.group_id = g.id WHERE ug.user_id = %s",
-                [self.pk],
-            )
+            cursor.execute(self.role_names_sql("g.name", "%s"), [self.pk])
             return {name for (name,) in cursor.fetchall()}
 
 

@@ -2,8 +2,8 @@
 
 Posting asks for the same draft and a few hundred articles thousands of times a minute. Each process keeps
 what it looked up and drops it all when the shared generation (one cache key, asked at most once a second:
-cms.generations) changes: any save or deletion of a draft, version, provision or view restriction, and any publication,
-sets a new one. A process also drops its copies after MAX_AGE seconds, for changes no signal reports
+cms.generations) changes: any save or deletion of a draft, version, provision or view restriction, and any
+publication, sets a new one. A process also drops its copies after MAX_AGE seconds, for changes no signal reports
 (queryset updates).
 """
 
@@ -43,8 +43,7 @@ def live_draft(pk: int):
 
     from drafts.models import DraftPage
 
-    state = _current()
-    drafts = state["drafts"]
+    drafts = _current()["drafts"]
     if "restricted" not in drafts:
         drafts["restricted"] = PageViewRestriction.objects.exists()
     draft = drafts.get(pk)
@@ -57,9 +56,7 @@ def live_draft(pk: int):
             return None
         draft.lookup_url = draft.url  # Wagtail reads the site's root paths from the cache for each .url
         drafts[pk] = draft
-    draft = copy.copy(draft)
-    draft.lookup_state = state  # its articles come from the same generation, without asking again
-    return draft
+    return copy.copy(draft)
 
 
 def article(pk: int, draft):
@@ -67,11 +64,11 @@ def article(pk: int, draft):
     from drafts.models import Provision
 
     draft_id = draft.pk
-    articles = (getattr(draft, "lookup_state", None) or _current())["articles"]
+    articles = _current()["articles"]
     key = (pk, draft_id)
     found = articles.get(key)
     loaded = ("current version loaded", draft_id)
-    if found is None and loaded not in articles and getattr(draft, "current_version_id", None):
+    if found is None and loaded not in articles and draft.current_version_id:
         # The first miss loads every article of the current version in one query (a big code has 1,260:
         # one query instead of one per article and process).
         articles[loaded] = True
