@@ -587,6 +587,18 @@ def _database_url() -> str:
     return f"postgres://{auth}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
+def _terminate(process: subprocess.Popen | None, wait: float) -> None:
+    """SIGTERM, `wait` seconds to finish, then SIGKILL."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 class Gunicorn:
     """gunicorn serving cms.wsgi with the bench settings, Redis and high per-IP posting limits."""
 
@@ -657,14 +669,7 @@ class Gunicorn:
             return response.status
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)  # graceful: workers finish their request and exit
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        _terminate(self.process, 40)  # graceful: workers finish their request and exit
 
     def tail(self, lines: int = 20) -> str:
         if not self.log_path.exists():
@@ -696,14 +701,7 @@ class TaskCluster:
             )
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)  # the cluster lets its running tasks finish
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        _terminate(self.process, 60)  # the cluster lets its running tasks finish
 
     def errors(self) -> str:
         if not self.log_path.exists():
@@ -712,16 +710,21 @@ class TaskCluster:
         return "\n".join(line for line in lines if "ERROR" in line or "Traceback" in line)[-2000:]
 
 
-def _clear_task_queue(redis_url: str) -> int:
-    """Tasks an earlier, interrupted run left in the broker (django-q2 keeps its queue under django_q:*)."""
+def _delete_keys(redis_url: str, pattern: str) -> int:
+    """Delete the Redis keys matching `pattern`; how many there were."""
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match="django_q:*", count=5000))
-    if keys:
-        client.delete(*keys)
+    keys = list(client.scan_iter(match=pattern, count=5000))
+    for start in range(0, len(keys), 5000):
+        client.delete(*keys[start : start + 5000])
     client.close()
     return len(keys)
+
+
+def _clear_task_queue(redis_url: str) -> int:
+    """Tasks an earlier, interrupted run left in the broker (django-q2 keeps its queue under django_q:*)."""
+    return _delete_keys(redis_url, "django_q:*")
 
 
 def _backlog(first_id: int, first_entry: int) -> tuple[int, int]:
@@ -759,12 +762,7 @@ def _schedules_settled(cluster_pid: int, log, wait: float = 180) -> None:
 
     def cluster_ticks() -> int:
         processes = Usage._processes()
-        family, total = {cluster_pid}, 0
-        for _hop in range(3):
-            family |= {pid for pid, (_c, parent, _t) in processes.items() if parent in family}
-        for pid in family:
-            total += processes.get(pid, ("", 0, 0))[2]
-        return total
+        return sum(ticks for pid, (_c, _p, ticks) in processes.items() if _descends(processes, pid, cluster_pid))
 
     while time.perf_counter() - started < wait:
         if not Schedule.objects.filter(next_run__lte=timezone.now()).exclude(repeats=0).exists():
@@ -779,18 +777,22 @@ def _schedules_settled(cluster_pid: int, log, wait: float = 180) -> None:
 
 def _clear_rate_counters(redis_url: str) -> int:
     """Forget the posting counters of earlier runs (a fixed-window minute and a day per user and IP)."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
     from cms.throttle import Throttle
 
     # The keys comments.services' throttles use ("throttle:opinion-user-minute:…"), from the same code.
     prefix = Throttle("opinion-", limit=1, window_seconds=1)._key("x").rsplit(":", 1)[0]
-    keys = list(client.scan_iter(match=f"*{prefix}*", count=5000))
-    for start in range(0, len(keys), 5000):
-        client.delete(*keys[start : start + 5000])
-    client.close()
-    return len(keys)
+    return _delete_keys(redis_url, f"*{prefix}*")
+
+
+def _descends(processes: dict[int, tuple[str, int, int]], pid: int, ancestor: int) -> bool:
+    """Whether `pid` is `ancestor` or one of its descendants (`processes` as Usage._processes() reads them)."""
+    for _hop in range(8):  # qcluster → sentinel → workers, pusher, monitor
+        if pid == ancestor:
+            return True
+        pid = processes.get(pid, ("", 0, 0))[1]
+        if pid <= 1:
+            return False
+    return False
 
 
 class Usage:
@@ -880,15 +882,6 @@ class Usage:
         self.seen.update(self._processes())
         self.end = self._counters()
 
-    def _descends(self, pid: int, ancestor: int) -> bool:
-        for _hop in range(8):  # qcluster → sentinel → workers, pusher, monitor
-            if pid == ancestor:
-                return True
-            pid = self.seen.get(pid, ("", 0, 0))[1]
-            if pid <= 1:
-                return False
-        return False
-
     def report(self, posts: int) -> dict:
         """CPU ms per post by group, the machine's use, Redis calls and PostgreSQL work per post."""
         before, after = self.begin, self.end
@@ -898,7 +891,7 @@ class Usage:
             spent = ticks - self.first.get(pid, (command, parent, 0))[2]
             if pid == self.gunicorn_pid or parent == self.gunicorn_pid:
                 groups["gunicorn"] += spent
-            elif self.cluster_pid and self._descends(pid, self.cluster_pid):
+            elif self.cluster_pid and _descends(self.seen, pid, self.cluster_pid):
                 groups["tasks"] += spent
             elif command.startswith("postgres: "):
                 # Backends of the benchmark database, and the server's own writers; not other databases'.
@@ -1113,7 +1106,7 @@ def _post_figures(ctx: Context, dataset: Dataset) -> list[Figure]:
             left = _backlog(first_id, first_entry)
             server.stop()
             cluster.stop()
-            errors = server.tail(5) + cluster.errors()
+            errors = "\n".join(filter(None, [server.tail(5), cluster.errors()]))
             after = Opinion.objects.filter(draft_id=dataset.draft_id).count()
             states = dict(
                 Opinion.objects.filter(draft_id=dataset.draft_id, id__gt=first_id)
