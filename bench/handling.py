@@ -69,7 +69,7 @@ CHILD = """
 import json, resource, sys, time
 import django
 django.setup()
-from comments.exports import export_build
+from handling.exports import export_build
 with open("/proc/self/status") as status:
     base = next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
 started = time.perf_counter()
@@ -86,8 +86,8 @@ def remove(log=print) -> None:
     """Remove what this benchmark makes (a no-op when there is nothing)."""
     from bench.contact_points import _delete_file
     from cms.models import User
-    from comments.models import ExportJob, HandlingEvent
     from drafts.models import DraftPage
+    from handling.models import ExportJob, HandlingEvent
 
     for draft in DraftPage.objects.filter(slug=EXPORT_SLUG):
         for job in ExportJob.objects.filter(draft=draft):
@@ -181,7 +181,7 @@ def _staff_user():
 
 def measure_export(draft, *, in_child: bool = True, log=print) -> tuple[float, float | None, str]:
     """(seconds, peak RSS in MB or None, note) of export_build of a .docx job for `draft`."""
-    from comments.models import ExportJob, ExportState
+    from handling.models import ExportJob, ExportState
 
     job = ExportJob.objects.create(draft=draft, format="docx")
     if in_child:
@@ -199,7 +199,7 @@ def measure_export(draft, *, in_child: bool = True, log=print) -> tuple[float, f
         report = json.loads(result.stdout.strip().splitlines()[-1])
         seconds, peak, base = report["seconds"], report["peak_kb"] / 1024, report["base_kb"] / 1024
     else:
-        from comments.exports import export_build
+        from handling.exports import export_build
 
         started = time.perf_counter()
         export_build(job.pk)
@@ -231,8 +231,8 @@ def _row_texts(data: bytes) -> list[str]:
 
 def measure_naive(draft, count: int, *, log=print) -> tuple[float, float, float]:
     """(naive seconds, our seconds, ratio) for the first `count` rows of the draft's table."""
-    from comments.exports import adoption_rows, table_meta
-    from comments.word_export import naive_adoption_table, write_adoption_table
+    from handling.exports import adoption_rows, table_meta
+    from handling.word_export import naive_adoption_table, write_adoption_table
 
     rows = list(islice(adoption_rows(draft.pk), count))
     meta = table_meta(draft)
@@ -258,8 +258,9 @@ def measure_bulk(dataset, count: int, *, log=print) -> tuple[float, str]:
     from django.db.models import Q
     from django_q.models import OrmQ
 
-    from comments.handling import opinions_dispose
-    from comments.models import Disposition, HandlingEvent, Opinion
+    from comments.models import Disposition, Opinion
+    from handling.models import HandlingEvent
+    from handling.services import opinions_dispose
 
     staff = _staff_user()
     ids = list(
@@ -269,7 +270,7 @@ def measure_bulk(dataset, count: int, *, log=print) -> tuple[float, str]:
             parent__isnull=True,
             moderation_state__in=COUNTED_STATES,
         )
-        .exclude(Q(disposition=Disposition.FORWARDED) & Q(referral__isnull=False))
+        .exclude(Q(disposition=Disposition.FORWARDED) & Q(referrals__isnull=False))
         .order_by("id")
         .values_list("id", flat=True)[:count]
     )

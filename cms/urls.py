@@ -19,7 +19,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("opinions/", include("comments.urls")),
     path("my/opinions/", comments_views.my_opinions, name="my_opinions"),
-    path("referrals/", include("comments.referral_urls")),
+    path("referrals/", include("referrals.urls")),
     path("statistics/", include("stats.urls")),
     path(
         "contact-points/",

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
+from comments import extensions, sources
 from comments.models import COUNTED_STATES, Channel, ModerationState, Opinion, Support
 
 PAGE_SIZE = 20
@@ -114,12 +115,10 @@ def public_opinion(pk: int) -> Opinion | None:
 
 
 def my_opinions(*, user, page_number=1, per_page: int = 20):
-    qs = (
-        Opinion.objects.filter(author=user)
-        .select_related("draft", "article", "parent", "referral")
-        .order_by("-created_at", "-id")
-    )
-    return Paginator(qs, per_page).get_page(page_number)
+    qs = Opinion.objects.filter(author=user).select_related("draft", "article", "parent").order_by("-created_at", "-id")
+    page = Paginator(qs, per_page).get_page(page_number)
+    extensions.attach_opinion_notes(list(page.object_list))
+    return page
 
 
 @dataclass
@@ -145,82 +144,6 @@ def moderation_queue(filters: QueueFilter):
     if filters.query:
         qs = qs.filter(body__contains=filters.query)
     return qs.order_by("-id")
-
-
-@dataclass
-class StaffFilter:
-    draft_id: int | None = None
-    article_number: int | None = None
-    chapter_id: int | None = None
-    channel: str = ""
-    contact_point_id: int | None = None
-    moderation_state: str = ""
-    disposition: str = ""
-    assignee: str = ""  # "", "none", or a user id
-    min_support: int | None = None
-    cluster: str = ""  # "", "any" (only opinions in a group), or a group id
-    query: str = ""
-
-
-def opinion_list_staff(filters: StaffFilter):
-    """Every top-level opinion of a draft, whatever its channel or state, grouped by article in text
-    order (opinions on the draft as a whole first). The contact point is read through its link."""
-    qs = (
-        Opinion.objects.filter(parent__isnull=True)
-        .select_related("draft", "article", "author", "version", "assignee", "referral__department")
-        .annotate(contact_point_name=F("contact_point_link__contact_point__name"))
-    )
-    if filters.draft_id:
-        qs = qs.filter(draft_id=filters.draft_id)
-    if filters.article_number:
-        qs = qs.filter(article__number=filters.article_number)
-    if filters.chapter_id:
-        qs = qs.filter(Q(article__parent_id=filters.chapter_id) | Q(article__parent__parent_id=filters.chapter_id))
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.contact_point_id:
-        qs = qs.filter(contact_point_link__contact_point_id=filters.contact_point_id)
-    if filters.moderation_state:
-        qs = qs.filter(moderation_state=filters.moderation_state)
-    if filters.disposition:
-        qs = qs.filter(disposition=filters.disposition)
-    if filters.assignee == "none":
-        qs = qs.filter(assignee__isnull=True)
-    elif filters.assignee.isdigit():
-        qs = qs.filter(assignee_id=int(filters.assignee))
-    if filters.min_support:
-        qs = qs.filter(support_count__gte=filters.min_support)
-    if filters.cluster == "any":
-        qs = qs.filter(cluster__isnull=False)
-    elif filters.cluster.isdigit():
-        qs = qs.filter(cluster=int(filters.cluster))
-    if filters.query:
-        qs = qs.filter(body__contains=filters.query)
-    return qs.order_by(F("article__position").asc(nulls_first=True), "id")
-
-
-def opinion_detail_staff(pk: int) -> Opinion | None:
-    return (
-        Opinion.objects.select_related(
-            "draft", "version", "article", "author", "assignee", "merged_into", "resulting_article__version",
-            "referral__department", "disposed_by",
-        )
-        .annotate(contact_point_name=F("contact_point_link__contact_point__name"))
-        .filter(pk=pk)
-        .first()
-    )  # fmt: skip
-
-
-def opinion_history(opinion: Opinion) -> list:
-    """Moderation and handling events of an opinion (and of its referral), oldest first."""
-    from comments.models import HandlingEvent, ModerationEvent
-
-    handling = HandlingEvent.objects.filter(opinion=opinion)
-    if opinion.referral_id is not None:
-        handling = HandlingEvent.objects.filter(Q(opinion=opinion) | Q(referral_id=opinion.referral_id, opinion=None))
-    moderation = ModerationEvent.objects.filter(opinion=opinion).select_related("actor")
-    events = [*handling.select_related("actor"), *moderation]
-    return sorted(events, key=lambda e: (e.created_at, e.pk))
 
 
 # Public feedback (反馈) -------------------------------------------------------------------------
@@ -275,8 +198,4 @@ def feedback_summary(draft_id: int) -> tuple[dict[str, int], list[FeedbackArticl
 def feedback_opinions(draft_id: int, article_id: int | None):
     qs = _feedback_qs(draft_id).exclude(disposition="undecided")
     qs = qs.filter(article_id=article_id) if article_id else qs.filter(article__isnull=True)
-    return (
-        qs.select_related("author", "merged_into")
-        .annotate(contact_point_name=F("contact_point_link__contact_point__name"))
-        .order_by("id")
-    )
+    return sources.annotate_name(qs.select_related("author", "merged_into")).order_by("id")

@@ -1,21 +1,13 @@
 """Background work for opinions (django-q2 tasks: they take ids and call plain functions)."""
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils import translation
 
-from cms.roles import Role
-from comments import handling
-from comments.models import HandlingAction, ModerationState, Opinion, Referral
+from comments.models import ModerationState, Opinion
 
 logger = logging.getLogger(__name__)
 
@@ -54,177 +46,6 @@ def notify_author(opinion_id: int, event: str) -> bool:
 def notify_authors(opinion_ids: list[int], event: str) -> int:
     """notify_author for many opinions in one task (a bulk disposition). Returns how many were e-mailed."""
     return sum(notify_author(pk, event) for pk in opinion_ids)
-
-
-# Referrals (交办—督办—办复) ----------------------------------------------------------------------
-
-REFERRAL_SUBJECTS = {
-    "sent": gettext_lazy("新的转办件：《%(draft)s》"),
-    "reminder": gettext_lazy("转办件三天内到期：《%(draft)s》"),
-    "overdue": gettext_lazy("转办件已逾期：《%(draft)s》"),
-    "returned": gettext_lazy("转办件答复被退回重办：《%(draft)s》"),
-    "reopened": gettext_lazy("意见提出人对办理结果不满意，请重新办理：《%(draft)s》"),
-    "replied": gettext_lazy("%(department)s已答复转办件：《%(draft)s》"),
-    "extension": gettext_lazy("%(department)s申请延期：《%(draft)s》"),
-    "closed": gettext_lazy("您的意见已办结，欢迎评价：《%(draft)s》"),
-}
-TO_DEPARTMENT = {"sent", "reminder", "overdue", "returned", "reopened"}
-TO_CREATOR = {"overdue", "replied", "extension"}
-
-
-@dataclass(frozen=True)
-class _Recipient:
-    email: str
-    name: str
-    link: str  # where this person acts on the referral
-    page: str = ""  # their own page that lists it (proposers)
-    coordinator: bool = False  # writes for a contact point rather than for themselves
-
-
-def _absolute(route: str, *args) -> str:
-    return settings.BASE_URL.rstrip("/") + reverse(route, args=args)
-
-
-def _referral_recipients(referral: Referral, event: str) -> list[_Recipient]:
-    """Who hears of an event, each with the link that suits them; one address once."""
-    people: list[_Recipient] = []
-    if event in TO_DEPARTMENT:
-        link = _absolute("referrals:detail", referral.pk)
-        people += [
-            _Recipient(user.email, user.public_name, link)
-            for user in referral.department.liaisons.filter(is_active=True).exclude(email="").order_by("pk")
-        ]
-    creator = referral.created_by
-    if event in TO_CREATOR and creator is not None and creator.is_active and creator.email:
-        people.append(_Recipient(creator.email, creator.public_name, _absolute("referrals_admin", referral.pk)))
-    if event == "closed":
-        rate_link = _absolute("referrals:rate", referral.pk)
-        authors = get_user_model().objects.filter(
-            pk__in=referral.opinions.filter(author__isnull=False).values("author"), is_active=True
-        )
-        my_opinions = _absolute("my_opinions")
-        people += [_Recipient(u.email, u.public_name, rate_link, my_opinions) for u in authors.exclude(email="")]
-        # Contact points live in an app further down: reached through the relation's name only.
-        pairs = referral.opinions.values_list(
-            "contact_point_link__contact_point__coordinators", "contact_point_link__contact_point"
-        )
-        point_of: dict[int, int] = {}  # a coordinator of several of the points gets the first one's page
-        for user_id, point_id in sorted(pair for pair in set(pairs) if pair[0] is not None):
-            point_of.setdefault(user_id, point_id)
-        coordinators = get_user_model().objects.filter(pk__in=point_of, is_active=True).exclude(email="")
-        people += [
-            _Recipient(u.email, u.public_name, rate_link, _absolute("contact_points:feedback", point_of[u.pk]), True)
-            for u in coordinators.order_by("pk")
-        ]
-    seen: set[str] = set()
-    unique = []
-    for person in people:
-        if person.email.lower() not in seen:
-            seen.add(person.email.lower())
-            unique.append(person)
-    return unique
-
-
-def _last_reason(referral: Referral, action: str) -> str:
-    event = referral.events.filter(action=action).order_by("-created_at", "-id").first()
-    return event.reason if event else ""
-
-
-def notify_referral(referral_id: int, event: str) -> int:
-    """E-mail the people a referral event concerns. Returns how many addresses were e-mailed.
-
-    A department hears of new, due, overdue, returned and reopened referrals; the staff member who
-    forwarded it hears of replies, extension requests and overdue ones; proposers and their contact
-    points hear that it was closed, with a link to rate it. Mail to a department carries no opinion text
-    and nothing about the proposers: it links to the inbox, which shows what a department may see.
-    """
-    referral = Referral.objects.select_related("department", "draft", "created_by").filter(pk=referral_id).first()
-    if referral is None or event not in REFERRAL_SUBJECTS:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        recipients = _referral_recipients(referral, event)
-        if not recipients:
-            logger.warning("referral %s: nobody to tell of %s", referral_id, event)
-            return 0
-        subject = settings.EMAIL_SUBJECT_PREFIX + str(REFERRAL_SUBJECTS[event]) % {
-            "draft": referral.draft.title,
-            "department": referral.department.short_name or referral.department.name,
-        }
-        context = {
-            "referral": referral,
-            "site_name": settings.SITE_NAME,
-            "opinion_count": referral.opinions.count(),
-            "attachment_count": referral.attachments.count() if event == "replied" else 0,
-            "note": _last_reason(referral, HandlingAction.RETURN) if event == "returned" else "",
-        }
-        mails = [
-            EmailMessage(
-                subject=subject,
-                body=render_to_string(f"comments/email/referral_{event}.txt", {**context, "recipient": person}),
-                to=[person.email],
-            )
-            for person in recipients
-        ]
-        get_connection().send_messages(mails)
-    logger.info("referral %s: told %s people (%s)", referral_id, len(mails), event)
-    return len(mails)
-
-
-def referrals_remind_task() -> int:
-    """Daily schedule: remind departments of referrals due within three days."""
-    return handling.referrals_remind()
-
-
-def referrals_escalate_task() -> int:
-    """Daily schedule: chase every overdue referral."""
-    return handling.referrals_escalate()
-
-
-def referrals_weekly_digest() -> int:
-    """Weekly schedule: e-mail every active staff member where each department stands. Returns addresses.
-
-    Nothing is sent in a week with no open referral and none closed.
-    """
-    from comments.referral_views import referral_department_counts
-
-    now = timezone.now()
-    rows = [
-        row
-        for row in referral_department_counts(now=now, closed_since=now - timedelta(days=7))
-        if row.open or row.closed_recently
-    ]
-    if not rows:
-        return 0
-    staff = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=str(Role.STAFF))
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-    totals = {
-        key: sum(getattr(row, key) for row in rows) for key in ("open", "overdue", "awaiting_review", "closed_recently")
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "rows": rows,
-            "totals": totals,
-            "since": now - timedelta(days=7),
-            "now": now,
-            "board_url": _absolute("referrals_board"),
-            "site_name": settings.SITE_NAME,
-        }
-        subject = settings.EMAIL_SUBJECT_PREFIX + _("转办督办周报")
-        mails = [
-            EmailMessage(
-                subject=subject,
-                body=render_to_string("comments/email/referral_digest.txt", {**context, "recipient": user}),
-                to=[user.email],
-            )
-            for user in staff
-        ]
-        get_connection().send_messages(mails)
-    return len(mails)
 
 
 def check_campaigns() -> int:

@@ -198,7 +198,7 @@ def point_opinions(point: ContactPoint) -> QuerySet[ContactPointOpinion]:
     """The point's submitted opinions with their handling, newest first."""
     return (
         ContactPointOpinion.objects.filter(contact_point=point)
-        .select_related("opinion__draft", "opinion__article", "opinion__referral", "batch")
+        .select_related("opinion__draft", "opinion__article", "batch")
         .order_by("-opinion__created_at", "opinion_id")
     )
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comments import extensions
 from contact_points import selectors, services, spreadsheet
 from contact_points.forms import FileForm, ItemForm, MeetingForm, PointFilterForm, ReviewForm
 from contact_points.models import ContactPoint, ItemState, Meeting, MeetingNote, OpinionBatch
@@ -383,6 +384,7 @@ def batch_submit(request, pk: int, batch_id: int):
 def feedback(request, pk: int):
     point = _point(request, pk)
     page = Paginator(selectors.point_opinions(point), 50).get_page(request.GET.get("page"))
+    extensions.attach_opinion_notes([link.opinion for link in page.object_list])
     return render(request, "contact_points/feedback.html", {"point": point, "page_obj": page})
 
 

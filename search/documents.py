@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from search.backends.base import PUBLIC, SearchDoc
@@ -89,8 +89,15 @@ def article_docs(version_ids=None) -> Iterator[SearchDoc]:
 def opinion_docs(opinion_ids=None, *, since=None) -> Iterator[SearchDoc]:
     from comments.models import Channel, ModerationState, Opinion
     from drafts.models import DraftPage
+    from referrals.models import ReferralOpinion
 
     draft_urls = {d.pk: d.url or "" for d in DraftPage.objects.live()}
+    # A department reads the opinions of its referrals: the newest referral an opinion was forwarded in.
+    newest_department = (
+        ReferralOpinion.objects.filter(opinion=OuterRef("pk"))
+        .order_by("-referral_id")
+        .values("referral__department_id")[:1]
+    )
     opinions = Opinion.objects.filter(draft__live=True)
     if opinion_ids is not None:
         opinions = opinions.filter(pk__in=opinion_ids)
@@ -111,7 +118,7 @@ def opinion_docs(opinion_ids=None, *, since=None) -> Iterator[SearchDoc]:
         "parent_id",
         F("contact_point_link__contact_point_id"),
         F("contact_point_link__contact_point__name"),
-        F("referral__department_id"),
+        Subquery(newest_department),
     ).order_by("pk")
     for (
         pk, body, draft_id, draft_title, number, label, channel, disposition, state, created, updated,

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.models import ADOPTING, Channel, Disposition, ReferralState
+from comments.models import ADOPTING, Channel, Disposition
 from drafts.models import DraftPage, DraftStage
+from referrals.models import ReferralState
 from stats import charts, figures
 from stats.models import Tally
 from stats.report import DraftLine, YearFigures

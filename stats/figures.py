@@ -13,9 +13,10 @@ from django.db.models import Count, F
 from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone
 
-from comments.models import ADOPTING, Referral, ReferralState
+from comments.models import ADOPTING
 from comments.selectors import opinions_counted
 from drafts.models import DraftPage, Provision, ProvisionKind
+from referrals.models import Referral, ReferralState
 
 
 def _referral_states(referrals, now) -> dict:

@@ -23,7 +23,6 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from lxml import etree
 
-from comments.word_export import SIZE_SMALL_4, official_document
 from drafts.word import (
     BODY_FONT,
     BODY_STYLE,
@@ -34,6 +33,7 @@ from drafts.word import (
     _BodyWriter,
     _run_properties,
 )
+from handling.word_export import SIZE_SMALL_4, official_document
 from stats import charts
 
 __all__ = ["NO_DATA", "DraftLine", "YearFigures", "annual_report"]

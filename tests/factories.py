@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from comments.models import Department
 from contact_points.models import ContactPoint, ContactPointKind
+from referrals.models import Department
 
 PASSWORD = "Correct-Horse-42"
 

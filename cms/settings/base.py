@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "cms",
     "drafts",
     "comments",
+    "handling",
+    "referrals",
     "contact_points",
     "stats",
     "search",

@@ -8,11 +8,12 @@ from django.utils import timezone
 from bench.dataset import Dataset
 from bench.handling import EXPORT_SLUG, REASON, USERNAME, measure
 from cms.models import User
-from comments.models import Channel, Disposition, ExportJob, HandlingEvent, ModerationState, Opinion
+from comments.models import Channel, Disposition, ModerationState, Opinion
 from contact_points.models import ContactPointOpinion
 from drafts.models import DraftPage
 from drafts.parser import parse_text
 from drafts.services import draft_create
+from handling.models import ExportJob, HandlingEvent
 from tests.factories import ContactPointFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -132,8 +132,8 @@ def test_demo_has_opinions_in_every_state_and_the_counts_agree(client):
 def test_demo_closed_draft_has_public_feedback_and_the_open_one_a_referral(client):
     from django.urls import reverse
 
-    from comments.models import Referral
     from drafts.models import DraftPage
+    from referrals.models import Referral
 
     call_command("load_demo")
     closed = DraftPage.objects.get(slug="chaozhou-she-culture")

@@ -12,12 +12,15 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cms.roles import Role
-from comments import exports, handling
-from comments.models import Channel, Disposition, ExportJob, ExportState, ModerationState, Opinion
+from comments.models import Channel, Disposition, ModerationState, Opinion
 from contact_points.models import ContactPointOpinion
 from drafts.models import DraftStage
 from drafts.parser import parse_text
 from drafts.services import draft_create, draft_version_create
+from handling import exports
+from handling import services as handling
+from handling.models import ExportJob, ExportState
+from referrals import services as referrals
 from tests.comments.conftest import TEXT
 from tests.factories import ContactPointFactory, DepartmentFactory, UserFactory
 from tests.libreoffice import convert_to_pdf
@@ -134,7 +137,7 @@ def test_merged_opinions_name_their_target_and_forwarded_ones_their_department(d
     target, absorbed, forwarded = (make(draft, article, author=citizen, body=f"意见{i}") for i in range(3))
     handling.opinions_merge(staff=staff, target_id=target.pk, opinion_ids=[absorbed.pk])
     department = DepartmentFactory(name="市住房和城乡建设局", short_name="市住建局")
-    handling.opinions_forward(
+    referrals.opinions_forward(
         staff=staff, opinion_ids=[forwarded.pk], department=department, deadline=timezone.now() + timedelta(days=30)
     )
 

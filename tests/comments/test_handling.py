@@ -6,19 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import clusters, handling
-from comments.handling import ConflictError, HandlingError
-from comments.models import (
-    AppendOnlyError,
-    Channel,
-    Disposition,
-    HandlingEvent,
-    ModerationState,
-    Opinion,
-)
+from comments import clusters
+from comments.models import Channel, Disposition, ModerationState, Opinion
 from comments.services import OfflineOpinion, opinions_import
 from drafts.parser import parse_text
 from drafts.services import draft_version_create
+from handling import services as handling
+from handling.models import AppendOnlyError, HandlingEvent
+from handling.services import ConflictError, HandlingError
+from referrals import services as referrals
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +104,7 @@ def test_merged_opinions_follow_the_disposition_of_the_one_that_absorbed_them(dr
 def test_forwarding_marks_the_cluster_forwarded_and_blocks_other_dispositions(draft, article, citizen, staff):
     ops = _opinions(draft, article, citizen)
     department = DepartmentFactory(name="市住保房管局")
-    referral = handling.opinions_forward(
+    referral = referrals.opinions_forward(
         staff=staff,
         opinion_ids=[o.pk for o in ops],
         department=department,
@@ -122,7 +118,7 @@ def test_forwarding_marks_the_cluster_forwarded_and_blocks_other_dispositions(dr
     inactive = DepartmentFactory(name="已撤销的局", is_active=False)
     (other,) = _opinions(draft, article, citizen, n=1, body="另一条{}")
     with pytest.raises(HandlingError) as exc:
-        handling.opinions_forward(
+        referrals.opinions_forward(
             staff=staff, opinion_ids=[other.pk], department=inactive, deadline=timezone.now() + timedelta(days=3)
         )
     assert "已停用" in exc.value.messages[0]

@@ -5,7 +5,7 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from comments.word_export import AdoptionRow, TableMeta, naive_adoption_table, write_adoption_table
+from handling.word_export import AdoptionRow, TableMeta, naive_adoption_table, write_adoption_table
 from tests.libreoffice import convert_to_pdf
 
 HEADER = ["序号", "条款", "意见内容", "来源", "处理情况", "理由说明"]

@@ -10,7 +10,8 @@ from docx import Document
 from playwright.sync_api import expect
 
 from cms.roles import Role
-from comments.models import ModerationState, Opinion, Referral
+from comments.models import ModerationState, Opinion
+from referrals.models import Referral
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory, open_draft
 
 HANGZHOU = Path(__file__).resolve().parents[2] / "drafts" / "fixtures" / "杭州市物业管理条例(2021-08-09).md"

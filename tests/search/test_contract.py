@@ -75,10 +75,10 @@ def world(draft_index, backend):
     from_point.save()
     ContactPointOpinion.objects.create(opinion=from_point, contact_point=point)
     referred = opinion("物业维修资金使用太难。", None, channel=Channel.LETTER, moderation_state="internal")
-    from comments.models import Referral
+    from referrals.models import Referral
 
-    Referral.objects.create(department=department, draft=draft, deadline=now + timedelta(days=9))
-    Opinion.objects.filter(pk=referred.pk).update(referral=Referral.objects.get())
+    referral = Referral.objects.create(department=department, draft=draft, deadline=now + timedelta(days=9))
+    referral.opinions.add(referred)
     staff = UserFactory(username="staff", roles=[Role.STAFF])
     services.rebuild()
     return {

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from comments import exports
-from comments.models import ExportFormat, ExportJob, ExportState
 from drafts.models import DraftPage
+from handling import exports
+from handling.models import ExportFormat, ExportJob, ExportState
 
 ACTIVE_STATES = (ExportState.QUEUED, ExportState.RUNNING)
 JOBS_SHOWN = 50
@@ -53,7 +53,7 @@ def _status(job: ExportJob) -> dict:
 class ExportsView(WagtailAdminTemplateMixin, View):
     """The exports of one draft, newest first, and the form that starts one."""
 
-    template_name = "comments/admin/exports.html"
+    template_name = "handling/admin/exports.html"
     page_title = gettext_lazy("意见导出")
     header_icon = "download"
 
@@ -132,7 +132,7 @@ class ExportDownloadView(View):
         )
 
 
-# Mounted under /admin/ by comments.wagtail_hooks (which adds Wagtail's admin-access check).
+# Mounted under /admin/ by handling.wagtail_hooks (which adds Wagtail's admin-access check).
 admin_urlpatterns = [
     path("opinions/exports/", ExportsView.as_view(), name="opinions_exports"),
     path("opinions/exports/<int:pk>/status/", ExportStatusView.as_view(), name="opinions_export_status"),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from comments.exports import WRITERS, export_count, export_write
 from drafts.models import DraftPage
+from handling.exports import WRITERS, export_count, export_write
 
 PROGRESS_STEP = 5  # per cent
 

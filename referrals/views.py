@@ -9,16 +9,13 @@ details a proposer typed into the text are blanked out before a department sees 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -30,229 +27,28 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from comments import handling
-from comments.handling import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, ConflictError, HandlingError
-from comments.models import (
-    Department,
-    HandlingAction,
-    HandlingEvent,
-    Opinion,
-    Referral,
-    ReferralAttachment,
-    ReferralState,
-    Satisfaction,
+from comments import sources
+from handling.extensions import WorkspaceAction
+from handling.services import ConflictError, HandlingError
+from referrals import services
+from referrals.forms import ExtensionForm, ForwardForm, RateForm, ReplyForm, ReviewForm, StaffFilterForm
+from referrals.models import Department, Referral, ReferralAction, ReferralAttachment, ReferralEvent, ReferralState
+from referrals.selectors import (
+    IN_HAND,
+    INBOX_FILTERS,
+    redact_contact_details,
+    referral_department_counts,
+    referral_history,
+    referral_inbox,
+    referral_inbox_counts,
+    referral_list_staff,
+    referral_opinions,
+    referrals_of_liaison,
 )
+from referrals.services import MAX_ATTACHMENTS
 
-VIEW_PERMISSION = "comments.view_referral"
+VIEW_PERMISSION = "referrals.view_referral"
 ACT_PERMISSION = "comments.dispose_opinion"
-
-# Sent or acknowledged: the department is still working on it, so it can be overdue.
-IN_HAND = (ReferralState.SENT, ReferralState.ACKNOWLEDGED)
-OPEN = (ReferralState.SENT, ReferralState.ACKNOWLEDGED, ReferralState.REPLIED)
-
-
-# Reads (selectors: they belong in comments/selectors.py, kept here while that file is being edited) ----
-
-
-def referrals_of_liaison(user) -> QuerySet[Referral]:
-    """The referrals sent to the departments the user is a liaison of (none for anyone else)."""
-    if not user.is_authenticated:
-        return Referral.objects.none()
-    return Referral.objects.filter(department__liaisons=user).select_related("department", "draft")
-
-
-def overdue_q(now: datetime, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}state__in": IN_HAND, f"{prefix}deadline__lt": now})
-
-
-INBOX_FILTERS = {
-    "open": lambda now: Q(state__in=OPEN),
-    "overdue": overdue_q,
-    "closed": lambda now: Q(state=ReferralState.CLOSED),
-}
-
-
-def referral_inbox(*, user, show: str, now: datetime) -> QuerySet[Referral]:
-    referrals = referrals_of_liaison(user).filter(INBOX_FILTERS[show](now)).annotate(opinion_count=Count("opinions"))
-    if show == "closed":
-        return referrals.order_by("-closed_at", "-id")
-    return referrals.order_by("deadline", "id")
-
-
-def referral_inbox_counts(*, user, now: datetime) -> dict[str, int]:
-    return referrals_of_liaison(user).aggregate(
-        **{name: Count("pk", filter=condition(now)) for name, condition in INBOX_FILTERS.items()}
-    )
-
-
-def referral_opinions(referral: Referral, *, for_staff: bool) -> QuerySet[Opinion]:
-    """The forwarded opinions; for a department only what it may read (no account, e-mail, phone or IP)."""
-    opinions = referral.opinions.select_related("article").order_by("article__position", "id")
-    if for_staff:
-        return opinions.select_related("author", "contact_point_link__contact_point")
-    # Loading only these columns keeps the author out of the page even by accident.
-    return opinions.only(
-        "id", "body", "channel", "proposer_name", "created_at", "article", "article__label", "article__title"
-    )
-
-
-def referral_history(referral: Referral) -> QuerySet[HandlingEvent]:
-    return referral.events.select_related("actor").order_by("created_at", "id")
-
-
-@dataclass
-class DepartmentCounts:
-    department: Department
-    open: int
-    overdue: int
-    awaiting_review: int
-    closed: int
-    closed_recently: int
-    average_reply_days: float | None
-
-
-def referral_department_counts(*, now: datetime, closed_since: datetime) -> list[DepartmentCounts]:
-    """Per department: open, overdue, replied and awaiting review, closed (in all and since a date), and
-    the average days from sending to the (latest) reply. Active departments and any that had referrals."""
-    to_reply = ExpressionWrapper(F("referrals__replied_at") - F("referrals__created_at"), output_field=DurationField())
-    rows = (
-        Department.objects.annotate(
-            total=Count("referrals"),
-            open_count=Count("referrals", filter=Q(referrals__state__in=OPEN)),
-            overdue_count=Count("referrals", filter=overdue_q(now, "referrals__")),
-            review_count=Count("referrals", filter=Q(referrals__state=ReferralState.REPLIED)),
-            closed_count=Count("referrals", filter=Q(referrals__state=ReferralState.CLOSED)),
-            closed_recently=Count(
-                "referrals", filter=Q(referrals__state=ReferralState.CLOSED, referrals__closed_at__gte=closed_since)
-            ),
-            reply_time=Avg(to_reply, filter=Q(referrals__replied_at__isnull=False)),
-        )
-        .filter(Q(is_active=True) | Q(total__gt=0))
-        .order_by("-overdue_count", "-open_count", "name")
-    )
-    return [
-        DepartmentCounts(
-            department=row,
-            open=row.open_count,
-            overdue=row.overdue_count,
-            awaiting_review=row.review_count,
-            closed=row.closed_count,
-            closed_recently=row.closed_recently,
-            average_reply_days=round(row.reply_time.total_seconds() / 86400, 1) if row.reply_time else None,
-        )
-        for row in rows
-    ]
-
-
-def referral_list_staff(*, department_id: int | None = None, show: str = "") -> QuerySet[Referral]:
-    referrals = Referral.objects.select_related("department", "draft").annotate(opinion_count=Count("opinions"))
-    if department_id:
-        referrals = referrals.filter(department_id=department_id)
-    now = timezone.now()
-    if show == "overdue":
-        return referrals.filter(overdue_q(now)).order_by("deadline", "id")
-    if show == "review":
-        return referrals.filter(state=ReferralState.REPLIED).order_by("replied_at", "id")
-    if show == "extension":
-        return referrals.filter(state__in=IN_HAND, extension_until__isnull=False).order_by("deadline", "id")
-    if show in ReferralState.values:
-        referrals = referrals.filter(state=show)
-    return referrals.order_by("-created_at", "-id")
-
-
-# Contact details typed into a text: mainland mobiles, landlines, ID numbers (18 or 15 digits), e-mails.
-_CONTACT_DETAILS = re.compile(
-    r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])"
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-)
-
-
-def redact_contact_details(text: str) -> str:
-    """Blank out phone numbers, ID numbers and e-mail addresses a proposer wrote into a text."""
-    return _CONTACT_DETAILS.sub(_("（已隐去）"), text or "")
-
-
-# Forms ------------------------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-MAX_MB = MAX_ATTACHMENT_BYTES // 1024 // 1024
-
-
-class ReplyForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("答复内容"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
-    files = MultipleFileField(label=gettext_lazy("附件"), required=False)
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = _("可一次选择多个文件，最多 %(count)s 个，每个不超过 %(mb)s MB。") % {
-            "count": MAX_ATTACHMENTS,
-            "mb": MAX_MB,
-        }
-
-    def clean_files(self):
-        # Checked here too, so that an oversized upload is refused before it is read into memory.
-        files = self.cleaned_data["files"]
-        if len(files) > MAX_ATTACHMENTS:
-            raise forms.ValidationError(_("附件最多 %(n)s 个。") % {"n": MAX_ATTACHMENTS})
-        for upload in files:
-            if upload.size > MAX_ATTACHMENT_BYTES:
-                raise forms.ValidationError(_("附件“%(name)s”超过 %(mb)s MB。") % {"name": upload.name, "mb": MAX_MB})
-        return files
-
-
-class ExtensionForm(forms.Form):
-    until = forms.DateField(label=gettext_lazy("延期至"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=gettext_lazy("延期理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-
-    def clean_until(self) -> datetime:
-        """A date means the end of that day, local time."""
-        day = self.cleaned_data["until"]
-        if day < timezone.localdate():
-            raise forms.ValidationError(_("请选择今天以后的日期。"))
-        return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
-
-
-class RateForm(forms.Form):
-    rating = forms.ChoiceField(
-        label=gettext_lazy("您对办理结果是否满意"), choices=Satisfaction.choices, widget=forms.RadioSelect
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("评价意见"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("选填。请勿填写电话、身份证号等个人信息。"),
-    )
-
-
-class ReviewForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[
-            ("accept", gettext_lazy("办结")),
-            ("return", gettext_lazy("退回重办")),
-            ("grant", gettext_lazy("同意延期")),
-            ("refuse", gettext_lazy("不同意延期")),
-        ]
-    )
-    note = forms.CharField(required=False, max_length=2000)
-    revision = forms.IntegerField(required=False, min_value=0)
 
 
 def _error(request, exc: HandlingError) -> None:
@@ -269,15 +65,15 @@ def _referral(request, pk: int) -> Referral:
 
 # Who did what, as a department is told: roles, not the names of staff or proposers.
 _ACTOR_ROLE = {
-    HandlingAction.ACKNOWLEDGE: gettext_lazy("承办单位"),
-    HandlingAction.REPLY: gettext_lazy("承办单位"),
-    HandlingAction.EXTEND: gettext_lazy("承办单位"),
-    HandlingAction.RATE: gettext_lazy("意见提出人"),
-    HandlingAction.REOPEN: gettext_lazy("意见提出人"),
+    ReferralAction.ACKNOWLEDGE: gettext_lazy("承办单位"),
+    ReferralAction.REPLY: gettext_lazy("承办单位"),
+    ReferralAction.EXTEND: gettext_lazy("承办单位"),
+    ReferralAction.RATE: gettext_lazy("意见提出人"),
+    ReferralAction.REOPEN: gettext_lazy("意见提出人"),
 }
 
 
-def _department_history(referral: Referral) -> list[HandlingEvent]:
+def _department_history(referral: Referral) -> list[ReferralEvent]:
     events = list(referral.events.order_by("created_at", "id"))
     for event in events:
         event.role = _ACTOR_ROLE.get(event.action, _("法工委"))
@@ -292,7 +88,7 @@ def inbox(request):
     page = Paginator(referral_inbox(user=request.user, show=show, now=now), 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "comments/referrals/inbox.html",
+        "referrals/inbox.html",
         {
             "page_obj": page,
             "show": show,
@@ -310,7 +106,7 @@ def _render_detail(request, referral: Referral, *, reply_form=None, extension_fo
     in_hand = referral.state in IN_HAND
     return render(
         request,
-        "comments/referrals/detail.html",
+        "referrals/detail.html",
         {
             "referral": referral,
             "opinions": opinions,
@@ -335,7 +131,7 @@ def detail(request, pk: int):
 @require_POST
 def acknowledge(request, pk: int):
     referral = _referral(request, pk)
-    handling.referral_acknowledge(liaison=request.user, referral_id=referral.pk)
+    services.referral_acknowledge(liaison=request.user, referral_id=referral.pk)
     messages.success(request, _("已签收。请在办理期限内答复。"))
     return redirect("referrals:detail", pk=referral.pk)
 
@@ -348,7 +144,7 @@ def reply(request, pk: int):
     if form.is_valid():
         files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
         try:
-            handling.referral_reply(
+            services.referral_reply(
                 liaison=request.user,
                 referral_id=referral.pk,
                 text=form.cleaned_data["text"],
@@ -377,7 +173,7 @@ def extension(request, pk: int):
     form = ExtensionForm(request.POST)
     if form.is_valid():
         try:
-            handling.referral_request_extension(
+            services.referral_request_extension(
                 liaison=request.user,
                 referral_id=referral.pk,
                 until=form.cleaned_data["until"],
@@ -393,9 +189,9 @@ def extension(request, pk: int):
 
 def _may_read_reply(user, referral: Referral) -> bool:
     """Its department and staff always; the proposers once the reply has been accepted."""
-    if handling.is_liaison(user, referral) or user.has_perm(VIEW_PERMISSION):
+    if services.is_liaison(user, referral) or user.has_perm(VIEW_PERMISSION):
         return True
-    return referral.state == ReferralState.CLOSED and handling.may_rate(user, referral)
+    return referral.state == ReferralState.CLOSED and services.may_rate(user, referral)
 
 
 @login_required
@@ -415,7 +211,7 @@ def attachment(request, pk: int, attachment_id: int):
 
 
 def awaits_rating(referral: Referral) -> bool:
-    """Closed and not rated since it was last closed (the rule `handling.referral_rate` enforces)."""
+    """Closed and not rated since it was last closed (the rule `services.referral_rate` enforces)."""
     if referral.state != ReferralState.CLOSED:
         return False
     return not referral.rating or bool(
@@ -426,12 +222,12 @@ def awaits_rating(referral: Referral) -> bool:
 @login_required
 def rate(request, pk: int):
     referral = get_object_or_404(Referral.objects.select_related("department", "draft"), pk=pk)
-    if not handling.may_rate(request.user, referral):
+    if not services.may_rate(request.user, referral):
         raise Http404
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            rated = handling.referral_rate(
+            rated = services.referral_rate(
                 user=request.user,
                 referral_id=referral.pk,
                 rating=form.cleaned_data["rating"],
@@ -448,7 +244,7 @@ def rate(request, pk: int):
         referral.refresh_from_db()
     user = request.user
     own = (
-        referral.opinions.filter(Q(author=user) | Q(contact_point_link__contact_point__coordinators=user))
+        referral.opinions.filter(Q(author=user) | sources.spoken_for_by(user))
         .select_related("article")
         .distinct()
         .order_by("article__position", "id")
@@ -456,7 +252,7 @@ def rate(request, pk: int):
     closed = referral.state == ReferralState.CLOSED
     return render(
         request,
-        "comments/referrals/rate.html",
+        "referrals/rate.html",
         {
             "referral": referral,
             "opinions": own,
@@ -470,27 +266,10 @@ def rate(request, pk: int):
 # Staff: the oversight board and a referral's page (Wagtail admin) -------------------------------
 
 
-class StaffFilterForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("承办单位"), queryset=Department.objects.all(), required=False
-    )
-    show = forms.ChoiceField(
-        label=gettext_lazy("状态"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("全部")),
-            ("overdue", gettext_lazy("已逾期")),
-            ("review", gettext_lazy("已答复待审核")),
-            ("extension", gettext_lazy("申请延期待审批")),
-            *ReferralState.choices,
-        ],
-    )
-
-
 class ReferralBoardView(WagtailAdminTemplateMixin, View):
     """督办看板: where every department stands, what is overdue, and every referral by filter."""
 
-    template_name = "comments/admin/oversight.html"
+    template_name = "referrals/admin/oversight.html"
     page_title = gettext_lazy("督办看板")
     header_icon = "tasks"
     per_page = 50
@@ -529,7 +308,7 @@ class ReferralBoardView(WagtailAdminTemplateMixin, View):
 class ReferralAdminView(WagtailAdminTemplateMixin, View):
     """One referral for staff: the opinions, the reply, accept or return it, decide an extension, history."""
 
-    template_name = "comments/referrals/admin_detail.html"
+    template_name = "referrals/admin_detail.html"
     header_icon = "tasks"
 
     def dispatch(self, request, *args, **kwargs):
@@ -575,7 +354,7 @@ class ReferralAdminView(WagtailAdminTemplateMixin, View):
         action, note = form.cleaned_data["action"], form.cleaned_data["note"]
         try:
             if action in ("accept", "return"):
-                handling.referral_review(
+                services.referral_review(
                     staff=request.user,
                     referral_id=self.referral.pk,
                     accept=action == "accept",
@@ -583,7 +362,7 @@ class ReferralAdminView(WagtailAdminTemplateMixin, View):
                     revision=form.cleaned_data["revision"],
                 )
             else:
-                handling.referral_decide_extension(
+                services.referral_decide_extension(
                     staff=request.user, referral_id=self.referral.pk, grant=action == "grant"
                 )
         except HandlingError as exc:
@@ -597,3 +376,31 @@ class ReferralAdminView(WagtailAdminTemplateMixin, View):
         }
         messages.success(request, done[action])
         return back
+
+
+class ForwardAction(WorkspaceAction):
+    """转交承办单位: the staff workspace's bulk action that forwards the selected opinions to a department."""
+
+    name = "forward"
+    template = "referrals/admin/_forward_action.html"
+
+    def form(self, data=None) -> ForwardForm:
+        form = ForwardForm(data, prefix="fw")
+        form.fields["department"].choices = [
+            (d.pk, d.name) for d in Department.objects.filter(is_active=True).order_by("name")
+        ]
+        return form
+
+    def perform(self, *, request, opinion_ids: list[int], revisions: dict[int, int], form) -> str:
+        referral = services.opinions_forward(
+            staff=request.user,
+            opinion_ids=opinion_ids,
+            department=Department.objects.get(pk=form.cleaned_data["department"]),
+            deadline=form.cleaned_data["deadline"],
+            instructions=form.cleaned_data["instructions"],
+            revisions=revisions,
+        )
+        return _("已将 %(count)s 条意见转交%(name)s办理。") % {
+            "count": referral.opinions.count(),
+            "name": referral.department.name,
+        }

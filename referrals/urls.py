@@ -1,9 +1,9 @@
 """URLs of referrals: the department inbox and the rating page (public site, mounted at /referrals/), and
-`admin_urlpatterns`, which `comments.wagtail_hooks` registers in the Wagtail admin."""
+`admin_urlpatterns`, which `referrals.wagtail_hooks` registers in the Wagtail admin."""
 
 from django.urls import path
 
-from comments import referral_views as views
+from referrals import views
 
 app_name = "referrals"
 

@@ -17,20 +17,13 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.roles import Role
-from comments import handling, selectors
-from comments.forms import DisposeForm, ForwardForm, WorkspaceFilterForm
-from comments.handling import HandlingError
-from comments.models import (
-    Channel,
-    Department,
-    Disposition,
-    ModerationState,
-    Opinion,
-    ReasonTemplate,
-    ReferralState,
-    Satisfaction,
-)
+from comments import sources
+from comments.models import Channel, Disposition, ModerationState, Opinion
 from drafts.models import DraftPage, Provision, ProvisionKind
+from handling import extensions, selectors, services
+from handling.forms import DisposeForm, WorkspaceFilterForm
+from handling.models import ReasonTemplate
+from handling.services import HandlingError
 
 DISPOSE_CHOICES = [
     (Disposition.ADOPTED, Disposition.ADOPTED.label),
@@ -49,48 +42,6 @@ def _staff_users():
     )
 
 
-CHANGE_LABELS = {
-    "disposition": gettext_lazy("处理情况"),
-    "reason": gettext_lazy("理由说明"),
-    "reason_public": gettext_lazy("公开理由"),
-    "assignee": gettext_lazy("承办人"),
-    "merged_into": gettext_lazy("并入"),
-    "resulting_article": gettext_lazy("修改后的条文"),
-    "referral": gettext_lazy("转办"),
-    "state": gettext_lazy("状态"),
-    "deadline": gettext_lazy("期限"),
-    "rating": gettext_lazy("满意度"),
-    "reopened": gettext_lazy("重新办理"),
-}
-
-
-def _readable(key: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    labels = {
-        "disposition": dict(Disposition.choices),
-        "state": dict(ReferralState.choices),
-        "rating": dict(Satisfaction.choices),
-    }.get(key)
-    if labels:
-        return str(labels.get(value, value))
-    if key == "deadline":
-        return str(value)[:16].replace("T", " ")
-    return str(value)
-
-
-def describe(event) -> list[tuple[str, str, str]]:
-    """The fields a handling event changed, as (label, before, after) in words."""
-    before, after = event.before or {}, event.after or {}
-    return [
-        (str(CHANGE_LABELS.get(key, key)), _readable(key, before.get(key)), _readable(key, after.get(key)))
-        for key in after
-        if before.get(key) != after.get(key)
-    ]
-
-
 def _revisions(post, ids: list[int]) -> dict[int, int]:
     """The revision each selected opinion had when the page was drawn (hidden fields rev-<id>)."""
     found = {}
@@ -107,7 +58,7 @@ class _HandlingView(WagtailAdminTemplateMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("comments.view_opinion"):
             raise PermissionDenied
-        if request.method == "POST" and not handling.can_dispose(request.user):
+        if request.method == "POST" and not services.can_dispose(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -118,13 +69,6 @@ class _HandlingView(WagtailAdminTemplateMixin, View):
         for text in exc.messages:
             messages.error(request, text)
 
-    def _forward_form(self, data=None) -> ForwardForm:
-        form = ForwardForm(data, prefix="fw")
-        form.fields["department"].choices = [
-            (d.pk, d.name) for d in Department.objects.filter(is_active=True).order_by("name")
-        ]
-        return form
-
     def _dispose_form(self, data=None, initial=None) -> DisposeForm:
         form = DisposeForm(data, initial=initial, prefix="d")
         form.fields["disposition"].choices = DISPOSE_CHOICES
@@ -132,7 +76,7 @@ class _HandlingView(WagtailAdminTemplateMixin, View):
 
 
 class WorkspaceView(_HandlingView):
-    template_name = "comments/admin/workspace.html"
+    template_name = "handling/admin/workspace.html"
     page_title = gettext_lazy("意见处理")
     per_page = 100
 
@@ -152,12 +96,7 @@ class WorkspaceView(_HandlingView):
             ).values_list("pk", "label", "title")
         form.fields["chapter"].choices = [("", _("全部")), *[(pk, f"{label} {title}") for pk, label, title in chapters]]
         form.fields["channel"].choices = [("", _("全部")), *Channel.choices]
-        points = (
-            Opinion.objects.filter(draft_id=draft_id, contact_point_link__isnull=False)
-            .values_list("contact_point_link__contact_point_id", "contact_point_link__contact_point__name")
-            .distinct()
-            .order_by("contact_point_link__contact_point__name")
-        )
+        points = sources.source_choices(Opinion.objects.filter(draft_id=draft_id))
         form.fields["contact_point"].choices = [("", _("全部")), *points]
         form.fields["state"].choices = [("", _("全部")), *ModerationState.choices]
         form.fields["disposition"].choices = [("", _("全部")), *Disposition.choices]
@@ -188,7 +127,7 @@ class WorkspaceView(_HandlingView):
             )
         page = Paginator(selectors.opinion_list_staff(filters), self.per_page).get_page(request.GET.get("p"))
         rows, previous = [], object()
-        for opinion in page.object_list:
+        for opinion in extensions.attach_staff_notes(list(page.object_list)):
             key = opinion.article_id
             rows.append((opinion, key != previous))
             previous = key
@@ -207,7 +146,7 @@ class WorkspaceView(_HandlingView):
             rows=rows,
             query_string=query.urlencode(),
             dispose_form=self._dispose_form(initial={"reason_public": True}),
-            forward_form=self._forward_form(),
+            actions=[(action, action.form()) for action in extensions.workspace_actions],
             templates=ReasonTemplate.objects.filter(is_active=True),
             staff_users=_staff_users(),
             totals=[(label, totals.get(value, 0)) for value, label in Disposition.choices],
@@ -230,7 +169,7 @@ class WorkspaceView(_HandlingView):
                 form = self._dispose_form(request.POST)
                 if not form.is_valid():
                     raise HandlingError(_("请选择处理情况。"))
-                done = handling.opinions_dispose(
+                done = services.opinions_dispose(
                     staff=request.user,
                     opinion_ids=ids,
                     disposition=form.cleaned_data["disposition"],
@@ -242,13 +181,13 @@ class WorkspaceView(_HandlingView):
             elif action == "assign":
                 user_id = request.POST.get("assignee", "")
                 assignee = _staff_users().filter(pk=user_id).first() if user_id.isdigit() else None
-                count = handling.opinions_assign(staff=request.user, opinion_ids=ids, assignee=assignee)
+                count = services.opinions_assign(staff=request.user, opinion_ids=ids, assignee=assignee)
                 messages.success(request, _("已分配 %(count)s 条意见。") % {"count": count})
             elif action == "merge":
                 target = request.POST.get("target", "").strip()
                 if not target.isdigit():
                     raise HandlingError(_("请填写合并到的意见编号。"))
-                absorbed = handling.opinions_merge(
+                absorbed = services.opinions_merge(
                     staff=request.user,
                     target_id=int(target),
                     opinion_ids=ids,
@@ -259,22 +198,12 @@ class WorkspaceView(_HandlingView):
                     request,
                     _("已将 %(count)s 条意见并入第 %(target)s 号意见。") % {"count": len(absorbed), "target": target},
                 )
-            elif action == "forward":
-                form = self._forward_form(request.POST)
+            elif extra := next((a for a in extensions.workspace_actions if a.name == action), None):
+                form = extra.form(request.POST)
                 if not form.is_valid():
                     raise HandlingError([e for errors in form.errors.values() for e in errors])
-                referral = handling.opinions_forward(
-                    staff=request.user,
-                    opinion_ids=ids,
-                    department=Department.objects.get(pk=form.cleaned_data["department"]),
-                    deadline=form.cleaned_data["deadline"],
-                    instructions=form.cleaned_data["instructions"],
-                    revisions=revisions,
-                )
                 messages.success(
-                    request,
-                    _("已将 %(count)s 条意见转交%(name)s办理。")
-                    % {"count": referral.opinions.count(), "name": referral.department.name},
+                    request, extra.perform(request=request, opinion_ids=ids, revisions=revisions, form=form)
                 )
             else:
                 raise HandlingError(_("未知的操作。"))
@@ -284,7 +213,7 @@ class WorkspaceView(_HandlingView):
 
 
 class OpinionHandleView(_HandlingView):
-    template_name = "comments/admin/opinion.html"
+    template_name = "handling/admin/opinion.html"
 
     def get_page_title(self):
         return _("第 %(pk)s 号意见") % {"pk": self.opinion.pk}
@@ -306,7 +235,7 @@ class OpinionHandleView(_HandlingView):
         context = self.get_context_data(
             opinion=opinion,
             history=[
-                (event, describe(event) if hasattr(event, "action") else [])
+                (event, event.describe() if hasattr(event, "describe") else [])
                 for event in selectors.opinion_history(opinion)
             ],
             absorbed=opinion.absorbed.order_by("pk")[:200],
@@ -333,7 +262,7 @@ class OpinionHandleView(_HandlingView):
                 form = self._dispose_form(request.POST)
                 if not form.is_valid():
                     return self.get(request, pk, dispose_form=form)
-                handling.opinions_dispose(
+                services.opinions_dispose(
                     staff=request.user,
                     opinion_ids=[opinion.pk],
                     disposition=form.cleaned_data["disposition"],
@@ -344,7 +273,7 @@ class OpinionHandleView(_HandlingView):
                 messages.success(request, _("处理情况已保存。"))
             elif action == "link":
                 value = request.POST.get("article", "")
-                handling.opinion_link_change(
+                services.opinion_link_change(
                     staff=request.user,
                     opinion_id=opinion.pk,
                     article_id=int(value) if value.isdigit() else None,
@@ -355,7 +284,7 @@ class OpinionHandleView(_HandlingView):
                 raise HandlingError(_("未知的操作。"))
         except HandlingError as exc:
             self._refuse(request, exc)
-            if isinstance(exc, handling.ConflictError):
+            if isinstance(exc, services.ConflictError):
                 # Keep what the person typed, beside the current state, so nothing is lost.
                 return self.get(request, pk, dispose_form=self._dispose_form(request.POST))
         return redirect(reverse("opinions_handle", args=[opinion.pk]))

@@ -1,10 +1,10 @@
 """Exports of a draft's opinions: 意见采纳情况表 (.docx), 意见汇总报告 (.docx), and the same rows as .xlsx and .csv.
 
-Staff start an export in the admin (comments.export_views); a django-q2 task (`export_build`) writes it
+Staff start an export in the admin (handling.export_views); a django-q2 task (`export_build`) writes it
 while the page shows its progress. `manage.py export_opinions` writes the same files synchronously.
 
 The rows stream from the database as tuples (`values_list` through a server-side cursor) into writers
-that stream too (comments.word_export, openpyxl's write-only mode, csv), so a Civil-Code-sized
+that stream too (handling.word_export, openpyxl's write-only mode, csv), so a Civil-Code-sized
 consultation of 100,000 opinions and more exports in flat memory. The summary report is made of
 grouped queries only.
 
@@ -39,24 +39,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from comments.models import (
-    ADOPTING,
-    Channel,
-    Disposition,
-    ExportFormat,
-    ExportJob,
-    ExportState,
-)
+from comments import sources
+from comments.models import ADOPTING, Channel, Disposition
 from comments.selectors import opinions_counted
-from comments.word_export import (
-    FONT_TABLE_PART,
-    NO_OPINIONS,
-    AdoptionRow,
-    TableMeta,
-    _with_font_fallbacks,
-    official_document,
-    write_adoption_table,
-)
 from drafts.models import DraftPage, DraftStage, Provision, ProvisionKind
 from drafts.numerals import to_chinese
 from drafts.word import (
@@ -68,6 +53,16 @@ from drafts.word import (
     _run_properties,
 )
 from drafts.word import STAGE_STYLE as DRAFT_STAGE_STYLE
+from handling.models import ExportFormat, ExportJob, ExportState
+from handling.word_export import (
+    FONT_TABLE_PART,
+    NO_OPINIONS,
+    AdoptionRow,
+    TableMeta,
+    _with_font_fallbacks,
+    official_document,
+    write_adoption_table,
+)
 
 __all__ = [
     "adoption_rows",
@@ -124,7 +119,7 @@ _ROW_COLUMNS = (
     "article_id",
     "body",
     "channel",
-    "contact_point_link__contact_point__name",
+    "source_name",
     "is_official",
     "author_id",
     "author__display_name",
@@ -163,7 +158,8 @@ def _records(draft_id: int) -> Iterator[tuple[int, datetime, AdoptionRow]]:
         channels, dispositions = _labels(Channel), _labels(Disposition)
         general = _("总体意见")
         anonymous, official = _("匿名"), _("立法机关工作人员")
-    rows = _counted(draft_id).order_by(*TEXT_ORDER).values_list(*_ROW_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
+    counted = sources.annotate_name(_counted(draft_id))
+    rows = counted.order_by(*TEXT_ORDER).values_list(*_ROW_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
     for (
         pk,
         created_at,
@@ -240,7 +236,7 @@ def _draft(draft_id: int) -> DraftPage:
 
 
 def export_docx(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
-    """意见采纳情况表 as .docx (comments.word_export); returns the number of rows."""
+    """意见采纳情况表 as .docx (handling.word_export); returns the number of rows."""
     draft = _draft(draft_id)
     return write_adoption_table(
         out, meta=table_meta(draft), rows=adoption_rows(draft_id), progress=progress, progress_every=PROGRESS_EVERY
@@ -379,9 +375,13 @@ _TALLY = {
 }
 
 
-def _tallies(draft_id: int, *keys: str, **filters) -> list[tuple]:
-    """One grouped query: (*keys, Tally) for each group."""
-    rows = _counted(draft_id).filter(**filters).values(*keys).annotate(**_TALLY).order_by().values_list(*keys, *_TALLY)
+def _tallies(draft_id: int, *keys: str, by_source: bool = False) -> list[tuple]:
+    """One grouped query: (*keys, Tally) for each group; `by_source` groups by the source's name instead."""
+    counted = _counted(draft_id)
+    if by_source:
+        counted = sources.annotate_name(counted).filter(sources.has_source())
+        keys = ("source_name",)
+    rows = counted.values(*keys).annotate(**_TALLY).order_by().values_list(*keys, *_TALLY)
     return [(*row[: len(keys)], Tally(*row[len(keys) :])) for row in rows]
 
 
@@ -407,15 +407,7 @@ def summary_figures(draft_id: int) -> Summary:
         for tally in by_channel.values():
             total.add(tally)
         channels = [(channel_labels[value], by_channel[value]) for value in Channel.values if value in by_channel]
-        points = [
-            (name, tally)
-            for _pk, name, tally in _tallies(
-                draft_id,
-                "contact_point_link__contact_point_id",
-                "contact_point_link__contact_point__name",
-                contact_point_link__isnull=False,
-            )
-        ]
+        points = list(_tallies(draft_id, by_source=True))
         points.sort(key=lambda row: (-row[1].count, row[0]))
         per_article = dict(_tallies(draft_id, "article_id"))
         chapters, articles = _chapters_and_articles(per_article)
@@ -675,5 +667,5 @@ def export_request(*, user, draft: DraftPage, fmt: str) -> ExportJob:
     job = ExportJob(draft=draft, format=fmt, created_by=user)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: async_task("comments.exports.export_build", job.pk))
+    transaction.on_commit(lambda: async_task("handling.exports.export_build", job.pk))
     return job

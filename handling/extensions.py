@@ -1,0 +1,45 @@
+"""Extension points of the handling app (cms.extensions explains the mechanism): what later apps
+(referrals) add to the staff workspace and to an opinion's handling page."""
+
+from __future__ import annotations
+
+from cms.extensions import ExtensionPoint
+
+staff_notes = ExtensionPoint(
+    "handling.staff_notes",
+    "Called with [opinions] on the staff workspace or an opinion's page; returns {opinion id: [comments Note]} "
+    "(e.g. the department an opinion was forwarded to, and where the referral stands).",
+)
+opinion_history = ExtensionPoint(
+    "handling.opinion_history",
+    "Called with (opinion); returns events about it kept by a later app (its referral's steps). Each event has "
+    "created_at, pk, actor, get_action_display(), reason and describe().",
+)
+workspace_actions = ExtensionPoint(
+    "handling.workspace_actions",
+    "WorkspaceAction objects: a bulk action of the staff workspace that a later app performs (forwarding).",
+)
+
+
+class WorkspaceAction:
+    """A bulk action on the selected opinions of the staff workspace.
+
+    `name` is the value of the submit button; `template` renders the fieldset with `form`; `perform`
+    calls a service and returns the message shown to staff, or raises handling.services.HandlingError.
+    """
+
+    name = ""
+    template = ""
+
+    def form(self, data=None):
+        raise NotImplementedError
+
+    def perform(self, *, request, opinion_ids: list[int], revisions: dict[int, int], form) -> str:
+        raise NotImplementedError
+
+
+def attach_staff_notes(opinions: list) -> list:
+    found = staff_notes.merge_lists(opinions) if opinions else {}
+    for opinion in opinions:
+        opinion.staff_notes = found.get(opinion.pk, [])
+    return opinions

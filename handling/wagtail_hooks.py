@@ -1,0 +1,53 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.menu import PermissionMenuItem
+from handling.export_views import admin_urlpatterns as export_urlpatterns
+from handling.models import ReasonTemplate
+from handling.views import OpinionHandleView, WorkspaceView
+
+
+class ReasonTemplateViewSet(SnippetViewSet):
+    model = ReasonTemplate
+    icon = "openquote"
+    menu_label = _("常用理由")
+    menu_order = 213
+    add_to_admin_menu = True
+    list_display = ["text", "disposition", "is_active", "sort_order"]
+    list_filter = ["disposition", "is_active"]
+    search_fields = ["text"]
+    panels = [FieldPanel("text"), FieldPanel("disposition"), FieldPanel("is_active"), FieldPanel("sort_order")]
+
+
+register_snippet(ReasonTemplateViewSet)
+
+
+@hooks.register("register_admin_urls")
+def handling_admin_urls():
+    return [
+        path("opinions/", WorkspaceView.as_view(), name="opinions_all"),
+        path("opinions/<int:pk>/", OpinionHandleView.as_view(), name="opinions_handle"),
+        *export_urlpatterns,
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def opinions_menu_item():
+    return PermissionMenuItem(
+        _("意见处理"), reverse("opinions_all"), icon_name="list-ul", order=209, permission="comments.view_opinion"
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def exports_menu_item():
+    return PermissionMenuItem(
+        _("意见导出"),
+        reverse("opinions_exports"),
+        icon_name="download",
+        order=208,
+        permission="comments.dispose_opinion",
+    )

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = _("转办督办")
+
+    def ready(self):
+        from comments.extensions import opinion_notes
+        from handling.extensions import opinion_history, staff_notes, workspace_actions
+        from referrals import selectors
+        from referrals.views import ForwardAction
+
+        workspace_actions.register(ForwardAction())
+        staff_notes.register(selectors.referral_notes_for_staff)
+        opinion_notes.register(selectors.referral_notes_for_proposers)
+        opinion_history.register(selectors.referral_events_of_opinion)

@@ -1,0 +1,186 @@
+"""Reads of referrals: a liaison's inbox, the opinions and history of one referral, the staff board's
+per-department counts and lists, and the redaction of contact details a department must not see."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments import sources
+from comments.models import Opinion
+from referrals.models import Department, Referral, ReferralEvent, ReferralState
+
+# Sent or acknowledged: the department is still working on it, so it can be overdue.
+IN_HAND = (ReferralState.SENT, ReferralState.ACKNOWLEDGED)
+OPEN = (ReferralState.SENT, ReferralState.ACKNOWLEDGED, ReferralState.REPLIED)
+
+
+def referrals_of_liaison(user) -> QuerySet[Referral]:
+    """The referrals sent to the departments the user is a liaison of (none for anyone else)."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    return Referral.objects.filter(department__liaisons=user).select_related("department", "draft")
+
+
+def overdue_q(now: datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state__in": IN_HAND, f"{prefix}deadline__lt": now})
+
+
+INBOX_FILTERS = {
+    "open": lambda now: Q(state__in=OPEN),
+    "overdue": overdue_q,
+    "closed": lambda now: Q(state=ReferralState.CLOSED),
+}
+
+
+def referral_inbox(*, user, show: str, now: datetime) -> QuerySet[Referral]:
+    referrals = referrals_of_liaison(user).filter(INBOX_FILTERS[show](now)).annotate(opinion_count=Count("opinions"))
+    if show == "closed":
+        return referrals.order_by("-closed_at", "-id")
+    return referrals.order_by("deadline", "id")
+
+
+def referral_inbox_counts(*, user, now: datetime) -> dict[str, int]:
+    return referrals_of_liaison(user).aggregate(
+        **{name: Count("pk", filter=condition(now)) for name, condition in INBOX_FILTERS.items()}
+    )
+
+
+def referral_opinions(referral: Referral, *, for_staff: bool) -> QuerySet[Opinion]:
+    """The forwarded opinions; for a department only what it may read (no account, e-mail, phone or IP)."""
+    opinions = referral.opinions.select_related("article").order_by("article__position", "id")
+    if for_staff:
+        return sources.annotate_name(opinions.select_related("author"))
+    # Loading only these columns keeps the author out of the page even by accident.
+    return opinions.only(
+        "id", "body", "channel", "proposer_name", "created_at", "article", "article__label", "article__title"
+    )
+
+
+def referral_history(referral: Referral) -> QuerySet[ReferralEvent]:
+    return referral.events.select_related("actor").order_by("created_at", "id")
+
+
+@dataclass
+class DepartmentCounts:
+    department: Department
+    open: int
+    overdue: int
+    awaiting_review: int
+    closed: int
+    closed_recently: int
+    average_reply_days: float | None
+
+
+def referral_department_counts(*, now: datetime, closed_since: datetime) -> list[DepartmentCounts]:
+    """Per department: open, overdue, replied and awaiting review, closed (in all and since a date), and
+    the average days from sending to the (latest) reply. Active departments and any that had referrals."""
+    to_reply = ExpressionWrapper(F("referrals__replied_at") - F("referrals__created_at"), output_field=DurationField())
+    rows = (
+        Department.objects.annotate(
+            total=Count("referrals"),
+            open_count=Count("referrals", filter=Q(referrals__state__in=OPEN)),
+            overdue_count=Count("referrals", filter=overdue_q(now, "referrals__")),
+            review_count=Count("referrals", filter=Q(referrals__state=ReferralState.REPLIED)),
+            closed_count=Count("referrals", filter=Q(referrals__state=ReferralState.CLOSED)),
+            closed_recently=Count(
+                "referrals", filter=Q(referrals__state=ReferralState.CLOSED, referrals__closed_at__gte=closed_since)
+            ),
+            reply_time=Avg(to_reply, filter=Q(referrals__replied_at__isnull=False)),
+        )
+        .filter(Q(is_active=True) | Q(total__gt=0))
+        .order_by("-overdue_count", "-open_count", "name")
+    )
+    return [
+        DepartmentCounts(
+            department=row,
+            open=row.open_count,
+            overdue=row.overdue_count,
+            awaiting_review=row.review_count,
+            closed=row.closed_count,
+            closed_recently=row.closed_recently,
+            average_reply_days=round(row.reply_time.total_seconds() / 86400, 1) if row.reply_time else None,
+        )
+        for row in rows
+    ]
+
+
+def referral_list_staff(*, department_id: int | None = None, show: str = "") -> QuerySet[Referral]:
+    referrals = Referral.objects.select_related("department", "draft").annotate(opinion_count=Count("opinions"))
+    if department_id:
+        referrals = referrals.filter(department_id=department_id)
+    now = timezone.now()
+    if show == "overdue":
+        return referrals.filter(overdue_q(now)).order_by("deadline", "id")
+    if show == "review":
+        return referrals.filter(state=ReferralState.REPLIED).order_by("replied_at", "id")
+    if show == "extension":
+        return referrals.filter(state__in=IN_HAND, extension_until__isnull=False).order_by("deadline", "id")
+    if show in ReferralState.values:
+        referrals = referrals.filter(state=show)
+    return referrals.order_by("-created_at", "-id")
+
+
+# Contact details typed into a text: mainland mobiles, landlines, ID numbers (18 or 15 digits), e-mails.
+_CONTACT_DETAILS = re.compile(
+    r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
+
+
+def redact_contact_details(text: str) -> str:
+    """Blank out phone numbers, ID numbers and e-mail addresses a proposer wrote into a text."""
+    return _CONTACT_DETAILS.sub(_("（已隐去）"), text or "")
+
+
+def _latest_referrals(opinion_ids: list[int]) -> dict[int, Referral]:
+    """The newest referral of each opinion (an opinion returned to undecided may be forwarded again)."""
+    latest: dict[int, Referral] = {}
+    items = (
+        Referral.opinions.through.objects.filter(opinion_id__in=opinion_ids)
+        .select_related("referral__department")
+        .order_by("opinion_id", "referral_id")
+    )
+    for item in items:
+        latest[item.opinion_id] = item.referral
+    return latest
+
+
+def referral_notes_for_staff(opinions: list) -> dict:
+    """The staff workspace's line under a forwarded opinion: the department and where the referral stands."""
+    from comments.extensions import Note
+
+    found = {}
+    for pk, referral in _latest_referrals([o.pk for o in opinions]).items():
+        department = referral.department
+        text = _("转%(department)s · %(state)s · 期限 %(deadline)s") % {
+            "department": department.short_name or department.name,
+            "state": referral.get_state_display(),
+            "deadline": timezone.localtime(referral.deadline).strftime("%Y-%m-%d"),
+        }
+        found[pk] = [Note(text, reverse("referrals_admin", args=[referral.pk]), _("查看转办"))]
+    return found
+
+
+def referral_notes_for_proposers(opinions: list) -> dict:
+    """Under 我的意见 and a contact point's feedback: once the department's reply is accepted, a link to it."""
+    from comments.extensions import Note
+
+    found = {}
+    for pk, referral in _latest_referrals([o.pk for o in opinions]).items():
+        if referral.state == ReferralState.CLOSED:
+            found[pk] = [
+                Note(_("承办单位已答复。"), reverse("referrals:rate", args=[referral.pk]), _("查看答复并评价"))
+            ]
+    return found
+
+
+def referral_events_of_opinion(opinion) -> list[ReferralEvent]:
+    """The steps of the referrals an opinion was forwarded in, for its history on the staff page."""
+    return list(ReferralEvent.objects.filter(referral__opinions=opinion).select_related("actor"))

@@ -1,0 +1,37 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.menu import PermissionMenuItem
+from referrals.models import Department
+from referrals.urls import admin_urlpatterns
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "group"
+    menu_label = _("承办单位")
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["name", "short_name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "short_name"]
+    panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("liaisons"), FieldPanel("is_active")]
+
+
+register_snippet(DepartmentViewSet)
+
+
+@hooks.register("register_admin_urls")
+def referrals_admin_urls():
+    return admin_urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def referrals_menu_item():
+    return PermissionMenuItem(
+        _("督办看板"), reverse("referrals_board"), icon_name="tasks", order=219, permission="referrals.view_referral"
+    )
