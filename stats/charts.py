@@ -86,7 +86,6 @@ MARGIN = 8
 LINE_HEIGHT = 20
 BAR_HEIGHT = 16
 BAR_GAP = 3
-MAX_WIDTH_CSS = "32rem"
 FONT_FAMILY = "'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',sans-serif"
 NO_DATA = "暂无数据"
 
@@ -377,7 +376,7 @@ def _svg(canvas: _Canvas, title: str, desc: str) -> SafeString:
     height = math.ceil(canvas.height)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
-        f' class="chart" width="100%" viewBox="0 0 {_n(canvas.width)} {height}" style="max-width:{MAX_WIDTH_CSS}"'
+        f' class="chart" width="100%" viewBox="0 0 {_n(canvas.width)} {height}"'
         f' font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}" fill="{INK}">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
         f"{markup}</svg>"

@@ -419,12 +419,13 @@ def test_the_page_polls_only_while_an_export_is_unfinished(client, draft, staff)
     client.force_login(staff)
     html = client.get(reverse("opinions_exports") + f"?draft={draft.pk}").content.decode()
     assert 'value="40"' in html and "40%" in html
-    assert reverse("opinions_export_status", args=[job.pk]) in html and "setInterval" in html
+    assert reverse("opinions_export_status", args=[job.pk]) in html and "handling/js/export_progress.js" in html
     assert client.get(reverse("opinions_export_download", args=[job.pk])).status_code == 404
 
     ExportJob.objects.filter(pk=job.pk).update(state=ExportState.FAILED, error="导出失败：测试。")
     html = client.get(reverse("opinions_exports") + f"?draft={draft.pk}").content.decode()
-    assert "setInterval" not in html and "导出失败：测试。" in html
+    assert "handling/js/export_progress.js" not in html and "导出失败：测试。" in html
+    assert reverse("opinions_export_status", args=[job.pk]) not in html
 
 
 def test_csv_and_xlsx_download_with_their_content_types(
