@@ -82,11 +82,10 @@ class DraftIndexPageFactory(wagtail_factories.PageFactory):
 
 
 class DraftFactory(factory.Factory):
-    """A published draft regulation open for comment since yesterday for ten more days, made as staff
-    make one: ``text`` parsed into version 1 by ``drafts.services.draft_create``.
+    """A published draft regulation made as staff make one: ``text`` parsed into version 1 by draft_create.
 
-    ``closed=True`` gives one whose twenty-day period ended yesterday. Without ``index``, a new list
-    page is made for it.
+    It is open for comment since yesterday for ten more days; ``closed=True`` gives one whose
+    twenty-day period ended yesterday. Without ``index``, a new list page is made for it.
     """
 
     class Meta:
