@@ -1,7 +1,8 @@
-"""The roles of DESIGN.md section 3, as Django groups with their permissions.
+"""The platform's roles as Django groups, with the model, page and collection permissions each is given.
 
 `ROLE_PERMISSIONS` is the single source; migrations call `sync_role_groups` after they add the
-models whose permissions a role needs, and a test checks that every permission listed exists.
+models whose permissions a role needs, and tests/cms/test_roles.py checks that every permission
+listed exists and is granted.
 """
 
 from django.db.models import TextChoices

@@ -1,4 +1,8 @@
-"""Fixed-window counters in the cache, for login throttling and, later, posting limits."""
+"""Fixed-window counters in the cache: sign-in attempts and verification codes (cms), opinions posted (comments).
+
+Posting counts one attempt against a citizen's and an address's minute and day windows together
+(``hit_all``); on Redis that is one atomic round trip.
+"""
 
 import hashlib
 

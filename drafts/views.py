@@ -15,7 +15,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from drafts import extensions
-from drafts.diff import version_diff
 from drafts.extensions import article_context, draft_context
 from drafts.models import DraftPage, DraftVersion, Provision
 from drafts.rendering import (
@@ -29,6 +28,7 @@ from drafts.rendering import (
     rows_to_nodes,
     version_rows,
 )
+from drafts.version_diff import version_diff
 from drafts.word import WordDraft, draft_docx
 
 TEXT_CACHE_SECONDS = 24 * 3600

@@ -29,12 +29,17 @@ def home_page(db):
 
 @pytest.fixture
 def draft_index(home_page):
-    from drafts.models import DraftIndexPage
+    from tests.factories import DraftIndexPageFactory
 
-    index = DraftIndexPage(title="法规草案", slug="drafts")
-    home_page.add_child(instance=index)
-    index.save_revision().publish()
-    return index
+    return DraftIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def draft(draft_index):
+    """The sample regulation (ten articles in two chapters), published and open for comment."""
+    from tests.factories import DraftFactory
+
+    return DraftFactory(index=draft_index, slug="sample")
 
 
 def pytest_collection_modifyitems(items):

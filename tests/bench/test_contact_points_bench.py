@@ -1,10 +1,8 @@
 """The contact-points benchmark at a tiny scale: its notes read as notes, and it leaves nothing behind."""
 
 import io
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from docx import Document
 
 from bench.contact_points import POINT_NAME, USERNAME, measure, notes_docx
@@ -12,27 +10,15 @@ from cms.models import User
 from comments.models import Opinion
 from contact_points.models import BatchItem, ContactPoint, ContactPointOpinion, Meeting, MeetingNote, OpinionBatch
 from contact_points.notes import read_notes
-from drafts.numerals import to_chinese
-from drafts.parser import parse_text
-from drafts.services import draft_create
+from tests.factories import DraftFactory, sample_text
 
 ARTICLES = 30
 
 
 @pytest.fixture
-def draft(draft_index):
-    articles = [f"第{to_chinese(n)}条　第{to_chinese(n)}条规定业主的权利。" for n in range(1, ARTICLES + 1)]
-    text = "\n".join(["示例条例", "第一章　总则", *articles])
-    now = timezone.now()
-    return draft_create(
-        index=draft_index,
-        result=parse_text(text),
-        title="示例条例（草案）",
-        slug="sample",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=10),
-        publish=True,
-    )
+def long_draft(draft_index):
+    """The sample regulation at the benchmark's length of ARTICLES articles."""
+    return DraftFactory(index=draft_index, text=sample_text(ARTICLES))
 
 
 def test_the_notes_have_the_paragraphs_asked_for_and_read_into_candidates():
@@ -50,8 +36,8 @@ def test_the_notes_have_the_paragraphs_asked_for_and_read_into_candidates():
 
 
 @pytest.mark.django_db
-def test_the_benchmark_submits_once_and_removes_what_it_made(draft):
-    figures = {figure.name: figure for figure in measure(draft, paragraphs=120, items=50, runs=1, render=False)}
+def test_the_benchmark_submits_once_and_removes_what_it_made(long_draft):
+    figures = {figure.name: figure for figure in measure(long_draft, paragraphs=120, items=50, runs=1, render=False)}
 
     assert set(figures) == {
         "contact_points.notes_100p_s",

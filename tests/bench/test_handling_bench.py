@@ -1,9 +1,6 @@
 """The handling benchmark at a tiny scale: its figures come out, and it leaves nothing behind."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from bench.dataset import Dataset
 from bench.handling import EXPORT_SLUG, REASON, USERNAME, measure
@@ -11,27 +8,10 @@ from cms.models import User
 from comments.models import Channel, Disposition, ModerationState, Opinion
 from contact_points.models import ContactPointOpinion
 from drafts.models import DraftPage
-from drafts.parser import parse_text
-from drafts.services import draft_create
 from handling.models import ExportJob, HandlingEvent
 from tests.factories import ContactPointFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(draft_index):
-    text = "\n".join(["示例条例", *(f"第{n}条　第{n}条规定业主的权利。" for n in "一二三四五六七八")])
-    now = timezone.now()
-    return draft_create(
-        index=draft_index,
-        result=parse_text(text),
-        title="示例条例（草案）",
-        slug="sample",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=10),
-        publish=True,
-    )
 
 
 def test_the_benchmark_measures_and_puts_everything_back(draft):

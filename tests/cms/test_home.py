@@ -4,26 +4,20 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from drafts.parser import parse_text
-from drafts.services import draft_create
-from tests.factories import ContactPointFactory
+from tests.factories import ContactPointFactory, DraftFactory
 
 pytestmark = pytest.mark.django_db
-
-TEXT = "示例条例\n\n第一条 为了示例，制定本条例。\n\n第二条 本条例自公布之日起施行。\n"
-
-
-def make_draft(index, title, opens, closes):
-    return draft_create(
-        index=index, result=parse_text(TEXT), title=title, opens_at=opens, closes_at=closes, publish=True
-    )
 
 
 def test_home_lists_open_and_closed_drafts_and_counts_contact_points(client, draft_index):
     now = timezone.now()
-    make_draft(draft_index, "正在征求意见的条例", now - timedelta(days=1), now + timedelta(days=10))
-    make_draft(draft_index, "已经结束的条例", now - timedelta(days=40), now - timedelta(days=10))
-    make_draft(draft_index, "尚未开始的条例", now + timedelta(days=5), now + timedelta(days=30))
+    DraftFactory(index=draft_index, title="正在征求意见的条例")
+    DraftFactory(
+        index=draft_index, title="已经结束的条例", opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=10)
+    )
+    DraftFactory(
+        index=draft_index, title="尚未开始的条例", opens_at=now + timedelta(days=5), closes_at=now + timedelta(days=30)
+    )
     ContactPointFactory.create_batch(3)
     ContactPointFactory(is_active=False)
     response = client.get("/")

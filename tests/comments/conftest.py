@@ -1,30 +1,10 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from cms.roles import Role
-from drafts.parser import parse_text
-from drafts.services import draft_create
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sample_text
 
-TEXT = "\n\n".join(
-    ["示例条例"] + [f"第{n}条 这是第{n}条的内容，规定了物业服务人和业主的权利义务。" for n in "一二三四五六七八九十"]
-)
-
-
-@pytest.fixture
-def draft(draft_index):
-    now = timezone.now()
-    return draft_create(
-        index=draft_index,
-        result=parse_text(TEXT),
-        title="示例条例（草案）",
-        slug="sample",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=10),
-        publish=True,
-    )
+# The text of the shared `draft` fixture (tests/conftest.py), which test_exports parses again as a new version.
+TEXT = sample_text()
 
 
 @pytest.fixture

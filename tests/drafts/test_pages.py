@@ -13,6 +13,7 @@ from drafts.models import DraftStage, Provision
 from drafts.parser import parse_text
 from drafts.readers import read_draft_file
 from drafts.services import draft_create, draft_version_create
+from tests.factories import DraftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +23,27 @@ COMPANY = (FIXTURES / "公司法(2023-12-29).md").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def draft(draft_index):
+def hangzhou_draft(draft_index):
+    """The Hangzhou property-management regulation (93 articles in chapters), open for comment."""
     now = timezone.now()
-    return draft_create(
+    return DraftFactory(
         index=draft_index,
-        result=parse_text(HANGZHOU),
+        text=HANGZHOU,
+        title="",
+        slug="",
         drafting_body="杭州市住房保障和房产管理局",
         opens_at=now - timedelta(days=2),
         closes_at=now + timedelta(days=28),
-        publish=True,
     )
 
 
-def test_draft_page_shows_toc_and_every_article_with_an_anchor_and_link(client, draft):
-    response = client.get(draft.url)
+def test_draft_page_shows_toc_and_every_article_with_an_anchor_and_link(client, hangzhou_draft):
+    response = client.get(hangzhou_draft.url)
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count('<article class="article"') == 93
     assert 'id="article-12"' in body
-    assert f'href="{draft.url}articles/12/"' in body
+    assert f'href="{hangzhou_draft.url}articles/12/"' in body
     # The table of contents names each chapter with its span of articles.
     assert "第一章　总则" in body and "第一条至第八条" in body
     assert "共 93 条" in body
@@ -72,49 +75,51 @@ def test_draft_page_queries_do_not_grow_with_articles(client, draft_index):
     assert len(cold_queries) <= 15
 
 
-def test_cached_text_shows_new_counts_and_notes(client, draft):
-    assert "说的是业主大会" not in client.get(draft.url).content.decode()
-    article = Provision.objects.get(version=draft.current_version, kind="article", number=12)
+def test_cached_text_shows_new_counts_and_notes(client, hangzhou_draft):
+    assert "说的是业主大会" not in client.get(hangzhou_draft.url).content.decode()
+    article = Provision.objects.get(version=hangzhou_draft.current_version, kind="article", number=12)
     Provision.objects.filter(pk=article.pk).update(opinion_count=5)
-    html = client.get(draft.url).content.decode()
-    assert f'href="{draft.url}articles/12/#opinions" data-article-id="{article.pk}"' in html
+    html = client.get(hangzhou_draft.url).content.decode()
+    assert f'href="{hangzhou_draft.url}articles/12/#opinions" data-article-id="{article.pk}"' in html
     assert ">5 条意见</a>" in html
     # Notes are part of the cached text: saving one through the admin renews it.
     from cms.roles import Role
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(roles=[Role.STAFF]))
-    client.post(f"/admin/drafts/{draft.pk}/notes/", {"article": article.pk, "note": "说的是业主大会。"})
-    assert "说的是业主大会。" in client.get(draft.url).content.decode()
+    client.post(f"/admin/drafts/{hangzhou_draft.pk}/notes/", {"article": article.pk, "note": "说的是业主大会。"})
+    assert "说的是业主大会。" in client.get(hangzhou_draft.url).content.decode()
 
 
-def test_article_page_by_its_url_with_note_neighbours_and_trail(client, draft):
-    Provision.objects.filter(version=draft.current_version, kind="article", number=12).update(note="说的是业主大会。")
-    response = client.get(f"{draft.url}articles/12/")
+def test_article_page_by_its_url_with_note_neighbours_and_trail(client, hangzhou_draft):
+    Provision.objects.filter(version=hangzhou_draft.current_version, kind="article", number=12).update(
+        note="说的是业主大会。"
+    )
+    response = client.get(f"{hangzhou_draft.url}articles/12/")
     body = response.content.decode()
     assert response.status_code == 200
     assert '<article class="article" id="article-12">' in body
     assert "第十二条" in body and "说的是业主大会。" in body
     assert "第十一条" in body and "第十三条" in body  # previous and next
     assert "第二章" in body  # the chapter it stands in
-    assert client.get(f"{draft.url}articles/9999/").status_code == 404
+    assert client.get(f"{hangzhou_draft.url}articles/9999/").status_code == 404
 
 
-def test_unknown_version_is_not_found(client, draft):
-    assert client.get(f"{draft.url}?version=7").status_code == 404
-    assert client.get(f"{draft.url}?version=abc").status_code == 404
+def test_unknown_version_is_not_found(client, hangzhou_draft):
+    assert client.get(f"{hangzhou_draft.url}?version=7").status_code == 404
+    assert client.get(f"{hangzhou_draft.url}?version=abc").status_code == 404
 
 
-def test_print_view_has_the_whole_text_without_site_navigation(client, draft):
-    response = client.get(f"{draft.url}print/")
+def test_print_view_has_the_whole_text_without_site_navigation(client, hangzhou_draft):
+    response = client.get(f"{hangzhou_draft.url}print/")
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count('<article class="article"') == 93
     assert "site-header" not in body
 
 
-def test_word_download_reads_back_to_the_same_articles(client, draft):
-    response = client.get(f"{draft.url}word/")
+def test_word_download_reads_back_to_the_same_articles(client, hangzhou_draft):
+    response = client.get(f"{hangzhou_draft.url}word/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
@@ -143,22 +148,22 @@ def _revise(text: str) -> str:
     return "\n".join(out)
 
 
-def test_diff_page_shows_changed_articles_with_character_changes(client, draft):
-    draft.current_version.provisions.filter(kind="article", number=12).update(opinion_count=7)
-    draft_version_create(draft=draft, result=parse_text(_revise(HANGZHOU)), stage=DraftStage.FIRST_READING)
-    response = client.get(f"{draft.url}diff/")
+def test_diff_page_shows_changed_articles_with_character_changes(client, hangzhou_draft):
+    hangzhou_draft.current_version.provisions.filter(kind="article", number=12).update(opinion_count=7)
+    draft_version_create(draft=hangzhou_draft, result=parse_text(_revise(HANGZHOU)), stage=DraftStage.FIRST_READING)
+    response = client.get(f"{hangzhou_draft.url}diff/")
     body = response.content.decode()
     assert response.status_code == 200
     assert "修改 1 条" in body
     assert "<ins>全体</ins>" in body
     assert "原条文收到 7 条意见" in body
     # The newer version is current; the older one is still readable.
-    assert "一审稿" in client.get(draft.url).content.decode()
-    assert client.get(f"{draft.url}?version=1").status_code == 200
+    assert "一审稿" in client.get(hangzhou_draft.url).content.decode()
+    assert client.get(f"{hangzhou_draft.url}?version=1").status_code == 200
 
 
-def test_diff_page_with_one_version_says_so(client, draft):
-    body = client.get(f"{draft.url}diff/").content.decode()
+def test_diff_page_with_one_version_says_so(client, hangzhou_draft):
+    body = client.get(f"{hangzhou_draft.url}diff/").content.decode()
     assert "只有一个版本" in body
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from cms.roles import Role
 from comments import services
 from comments.models import ModerationState, Opinion
-from tests.factories import PASSWORD, UserFactory, open_draft
+from tests.factories import PASSWORD, DraftFactory, UserFactory
 
 HANGZHOU = Path(__file__).resolve().parents[2] / "drafts" / "fixtures" / "杭州市物业管理条例(2021-08-09).md"
 
@@ -24,7 +24,9 @@ def _log_in(page, live_server, username):
 def test_citizen_comments_replies_supports_moderator_publishes_visitor_reads(
     browser, phone_page, page, live_server, screenshot
 ):
-    draft = open_draft(HANGZHOU.read_text(encoding="utf-8"), "杭州市物业管理条例（修订草案）", "hangzhou")
+    draft = DraftFactory(
+        text=HANGZHOU.read_text(encoding="utf-8"), title="杭州市物业管理条例（修订草案）", slug="hangzhou"
+    )
     article = draft.current_version.provisions.get(kind="article", number=5)
     neighbour = UserFactory(username="neighbour", display_name="楼上邻居")
     earlier, _created = services.opinion_post(

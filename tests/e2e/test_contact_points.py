@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from cms.roles import Role
 from comments.models import Channel, Opinion
 from contact_points.models import BatchItem
-from tests.factories import PASSWORD, ContactPointFactory, UserFactory, open_draft
+from tests.factories import PASSWORD, ContactPointFactory, DraftFactory, UserFactory
 
 HANGZHOU = Path(__file__).resolve().parents[2] / "drafts" / "fixtures" / "杭州市物业管理条例(2021-08-09).md"
 
@@ -47,7 +47,9 @@ def _log_in(page, live_server, username):
 def test_coordinator_records_meeting_uploads_notes_reviews_and_submits_staff_see_them(
     phone_page, page, live_server, screenshot, tmp_path
 ):
-    draft = open_draft(HANGZHOU.read_text(encoding="utf-8"), "杭州市物业管理条例（修订草案）", "hangzhou")
+    draft = DraftFactory(
+        text=HANGZHOU.read_text(encoding="utf-8"), title="杭州市物业管理条例（修订草案）", slug="hangzhou"
+    )
     coordinator = UserFactory(username="coord", display_name="翠苑联络员", roles=[Role.COORDINATOR])
     point = ContactPointFactory(name="翠苑一区社区基层立法联系点")
     point.coordinators.add(coordinator)

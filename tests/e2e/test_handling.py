@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from cms.roles import Role
 from comments.models import ModerationState, Opinion
 from referrals.models import Referral
-from tests.factories import PASSWORD, DepartmentFactory, UserFactory, open_draft
+from tests.factories import PASSWORD, DepartmentFactory, DraftFactory, UserFactory
 
 HANGZHOU = Path(__file__).resolve().parents[2] / "drafts" / "fixtures" / "杭州市物业管理条例(2021-08-09).md"
 CAMPAIGN = "强烈要求取消停车位只租不售的规定，车位应当优先出售给本小区业主，保障业主的合法权益！"
@@ -28,7 +28,9 @@ def _log_in(page, live_server, username):
 def test_staff_dispose_a_group_forward_one_liaison_replies_staff_close_and_export(
     page, phone_page, live_server, screenshot, tmp_path
 ):
-    draft = open_draft(HANGZHOU.read_text(encoding="utf-8"), "杭州市物业管理条例（修订草案）", "hangzhou")
+    draft = DraftFactory(
+        text=HANGZHOU.read_text(encoding="utf-8"), title="杭州市物业管理条例（修订草案）", slug="hangzhou"
+    )
     article = draft.current_version.provisions.get(kind="article", number=12)
     residents = [UserFactory(username=f"r{i}", display_name=f"业主{i}") for i in range(4)]
     for i, resident in enumerate(residents[:3]):

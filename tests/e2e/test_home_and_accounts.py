@@ -4,13 +4,13 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.factories import ContactPointFactory, open_draft
+from tests.factories import ContactPointFactory, DraftFactory
 
 
 def test_home_page_renders_in_chinese_on_a_phone(phone_page, live_server, screenshot):
-    open_draft(
-        "示例物业条例\n\n第一条 为了规范物业管理，制定本条例。\n\n第二条 本条例自公布之日起施行。",
-        "示例物业管理条例（征求意见稿）",
+    DraftFactory(
+        text="示例物业条例\n\n第一条 为了规范物业管理，制定本条例。\n\n第二条 本条例自公布之日起施行。",
+        title="示例物业管理条例（征求意见稿）",
     )
     ContactPointFactory.create_batch(2)
     phone_page.goto(live_server.url + "/")

@@ -14,7 +14,7 @@ from comments.models import ModerationState, Opinion
 from drafts.parser import parse_text
 from drafts.services import draft_create
 from handling.models import ExportJob, ExportState, ReasonTemplate
-from tests.factories import PASSWORD, UserFactory, open_draft
+from tests.factories import PASSWORD, DraftFactory, UserFactory
 
 FIXTURES = Path(__file__).resolve().parents[2] / "drafts" / "fixtures"
 HANGZHOU = FIXTURES / "杭州市物业管理条例(2021-08-09).md"
@@ -30,8 +30,14 @@ def _log_in(page, live_server, username):
     expect(page.get_by_label("用户名、电子邮箱或手机号码")).to_have_count(0)
 
 
+def hangzhou_draft():
+    return DraftFactory(
+        text=HANGZHOU.read_text(encoding="utf-8"), title="杭州市物业管理条例（修订草案）", slug="hangzhou"
+    )
+
+
 def _draft_with_an_opinion():
-    draft = open_draft(HANGZHOU.read_text(encoding="utf-8"), "杭州市物业管理条例（修订草案）", "hangzhou")
+    draft = hangzhou_draft()
     opinion = Opinion.objects.create(
         draft=draft,
         version=draft.current_version,
@@ -62,7 +68,7 @@ def test_a_stock_reason_fills_the_reason_box_on_the_opinion_page_and_in_the_work
 
 
 def test_the_statistics_draft_picker_opens_the_chosen_draft(page, live_server):
-    first = open_draft(HANGZHOU.read_text(encoding="utf-8"), "杭州市物业管理条例（修订草案）", "hangzhou")
+    first = hangzhou_draft()
     now = timezone.now()
     second = draft_create(
         index=first.get_parent().specific,
@@ -105,7 +111,7 @@ def test_a_running_export_shows_its_progress_and_its_download_link_when_done(pag
 
 
 def test_the_print_button_opens_the_browser_print_dialog(page, live_server):
-    draft = open_draft(HANGZHOU.read_text(encoding="utf-8"), "杭州市物业管理条例（修订草案）", "hangzhou")
+    draft = hangzhou_draft()
     page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; };")
     page.goto(f"{live_server.url}{draft.url}print/")
     page.get_by_role("button", name="打印").click()

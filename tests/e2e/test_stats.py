@@ -10,13 +10,15 @@ from cms.roles import Role
 from comments.models import Channel, Disposition, ModerationState, Opinion
 from contact_points.models import ContactPointOpinion
 from drafts.models import DraftPage
-from tests.factories import PASSWORD, ContactPointFactory, UserFactory, open_draft
+from tests.factories import PASSWORD, ContactPointFactory, DraftFactory, UserFactory
 
 HANGZHOU = Path(__file__).resolve().parents[2] / "drafts" / "fixtures" / "杭州市物业管理条例(2021-08-09).md"
 
 
 def test_staff_and_visitors_open_every_dashboard(page, phone_page, live_server, screenshot):
-    draft = open_draft(HANGZHOU.read_text(encoding="utf-8"), "杭州市物业管理条例（修订草案）", "hangzhou")
+    draft = DraftFactory(
+        text=HANGZHOU.read_text(encoding="utf-8"), title="杭州市物业管理条例（修订草案）", slug="hangzhou"
+    )
     now = timezone.now()
     DraftPage.objects.filter(pk=draft.pk).update(opens_at=now - timedelta(days=25), closes_at=now - timedelta(days=2))
     articles = list(draft.current_version.provisions.filter(kind="article").order_by("position"))

@@ -10,12 +10,10 @@ from django.utils import timezone
 
 from cms.roles import Role
 from comments.models import Channel, ModerationState, Opinion
-from drafts.parser import parse_text
-from drafts.services import draft_create
 from search import selectors, services
 from search.backends import database
 from search.backends.base import PUBLIC, SearchQuery
-from tests.factories import UserFactory
+from tests.factories import DraftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +22,11 @@ OPINIONS = 9
 
 
 @pytest.fixture
-def draft(draft_index, settings):
+def indexed_draft(draft_index, settings):
+    """A two-article draft with nine opinions on its first article, in three channels, all indexed."""
     settings.ELASTICSEARCH_URL = ""
-    now = timezone.now()
-    draft = draft_create(
-        index=draft_index,
-        result=parse_text(TEXT),
-        title="示例物业条例（草案）",
-        slug="sample",
-        opens_at=now - timedelta(days=3),
-        closes_at=now + timedelta(days=10),
-        publish=True,
+    draft = DraftFactory(
+        index=draft_index, text=TEXT, title="示例物业条例（草案）", opens_at=timezone.now() - timedelta(days=3)
     )
     article = draft.current_version.provisions.get(kind="article", number=1)
     channels = [Channel.ONLINE, Channel.LETTER, Channel.EMAIL]
@@ -64,14 +56,14 @@ def _opinion_ids(result):
     return [hit.object_id for hit in result.hits if hit.kind == "opinion"]
 
 
-def test_below_the_window_everything_is_exact(draft):
+def test_below_the_window_everything_is_exact(indexed_draft):
     result = selectors.search(text="物业", user=_staff())
     assert result.total == OPINIONS + 2  # the draft, article 1 and the opinions
     assert not result.total_is_estimate and not result.facets_over
     assert {f.value: f.count for f in result.facets["channel"]} == {"online": 3, "letter": 3, "email": 3}
 
 
-def test_past_the_window_the_newest_matches_are_ranked_and_the_facets_say_so(draft, small_window):
+def test_past_the_window_the_newest_matches_are_ranked_and_the_facets_say_so(indexed_draft, small_window):
     staff = _staff()
     result = selectors.search(text="物业", user=staff)
     newest = list(Opinion.objects.order_by("-pk").values_list("pk", flat=True)[:4])
@@ -90,7 +82,7 @@ def test_past_the_window_the_newest_matches_are_ranked_and_the_facets_say_so(dra
     assert letters.total == 3 and not letters.total_is_estimate and len(letters.hits) == 3
 
 
-def test_paging_stops_at_the_window(client, draft, small_window, monkeypatch):
+def test_paging_stops_at_the_window(client, indexed_draft, small_window, monkeypatch):
     staff = _staff()
     assert selectors.search(text="物业", user=staff, page=2).hits == []
     client.force_login(staff)
@@ -100,7 +92,7 @@ def test_paging_stops_at_the_window(client, draft, small_window, monkeypatch):
 
 
 @pytest.mark.parametrize("older_way", ["backwards", "through the index"])
-def test_postgresql_reads_older_rows_the_cheaper_way(draft, small_window, monkeypatch, older_way):
+def test_postgresql_reads_older_rows_the_cheaper_way(indexed_draft, small_window, monkeypatch, older_way):
     if connection.vendor != "postgresql":
         pytest.skip("the two-step scan is PostgreSQL's")
     monkeypatch.setattr(database, "WINDOW", 3)  # the newest ids hold fewer than 4 matching opinions

@@ -7,30 +7,16 @@ from django.utils import timezone
 
 from comments.models import ModerationState, Opinion
 from drafts.models import DraftPage, DraftVersion
-from drafts.parser import parse_text
-from drafts.services import draft_create
 from search import selectors, services
 from search.models import IndexState, SearchEntry
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "示例条例\n\n第一条 为了规范物业管理活动，制定本条例。\n\n第二条 本条例自公布之日起施行。"
-
 
 @pytest.fixture
-def draft(draft_index):
-    now = timezone.now()
-    draft = draft_create(
-        index=draft_index,
-        result=parse_text(TEXT),
-        title="示例条例（草案）",
-        slug="sample",
-        opens_at=now - timedelta(days=3),
-        closes_at=now + timedelta(days=10),
-        publish=True,
-    )
-    # The draft and its articles were written an hour ago: only opinions are counted below.
-    hour_ago = now - timedelta(hours=1)
+def settled_draft(draft):
+    """The sample draft, it and its articles written an hour ago: only opinions are counted below."""
+    hour_ago = timezone.now() - timedelta(hours=1)
     DraftVersion.objects.update(updated_at=hour_ago)
     DraftPage.objects.update(latest_revision_created_at=hour_ago)
     return draft
@@ -48,17 +34,17 @@ def _watermark() -> timezone.datetime:
     return IndexState.objects.get(source="opinions").indexed_until
 
 
-def test_catch_up_indexes_each_change_once_and_what_committed_late(draft):
+def test_catch_up_indexes_each_change_once_and_what_committed_late(settled_draft):
     services.rebuild()
     now = timezone.now()
-    posted = [_opinion(draft, f"电梯维修第{i}号意见", now + timedelta(seconds=i)) for i in range(5)]
+    posted = [_opinion(settled_draft, f"电梯维修第{i}号意见", now + timedelta(seconds=i)) for i in range(5)]
     assert services.catch_up() >= 5
     assert _watermark() == now + timedelta(seconds=4)
     # The same opinions are inside the look-back now, and their entries are current: none is written again.
     assert services.catch_up() == 0
 
     # A transaction that committed late: its opinion is older than the watermark and not in the index yet.
-    late = _opinion(draft, "充电桩应当统一安装", _watermark() - timedelta(seconds=30))
+    late = _opinion(settled_draft, "充电桩应当统一安装", _watermark() - timedelta(seconds=30))
     assert services.catch_up() == 1
     assert f"opinion:{late.pk}" in {hit.key for hit in selectors.search(text="充电", user=None).hits}
 
@@ -78,11 +64,11 @@ def test_catch_up_indexes_each_change_once_and_what_committed_late(draft):
     assert _watermark() == now + timedelta(seconds=4)  # never moves back
 
 
-def test_documents_elasticsearch_missed_are_sent_again_by_the_next_run(draft, settings):
+def test_documents_elasticsearch_missed_are_sent_again_by_the_next_run(settled_draft, settings):
     from search.backends.elasticsearch import SearchUnavailable
 
     services.rebuild()
-    late = _opinion(draft, "充电桩应当统一安装", _watermark() - timedelta(seconds=30))  # committed late
+    late = _opinion(settled_draft, "充电桩应当统一安装", _watermark() - timedelta(seconds=30))  # committed late
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there: Elasticsearch is down
     settings.ELASTICSEARCH_TIMEOUT = 1
     with pytest.raises(SearchUnavailable):

@@ -11,10 +11,8 @@ from django.utils import timezone
 from cms.roles import Role
 from comments.models import Channel, ModerationState, Opinion
 from contact_points.models import ContactPointOpinion
-from drafts.parser import parse_text
-from drafts.services import draft_create
 from search import selectors, services
-from tests.factories import ContactPointFactory, DepartmentFactory, UserFactory
+from tests.factories import ContactPointFactory, DepartmentFactory, DraftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +43,7 @@ def backend(request, settings):
 @pytest.fixture
 def world(draft_index, backend):
     now = timezone.now()
-    draft = draft_create(
-        index=draft_index,
-        result=parse_text(TEXT),
-        title="示例物业条例（草案）",
-        slug="sample",
-        opens_at=now - timedelta(days=3),
-        closes_at=now + timedelta(days=10),
-        publish=True,
-    )
+    draft = DraftFactory(index=draft_index, text=TEXT, title="示例物业条例（草案）", opens_at=now - timedelta(days=3))
     article = {a.number: a for a in draft.current_version.provisions.filter(kind="article")}
     citizen = UserFactory(username="citizen", email="laozhang@example.com", display_name="老张")
     point = ContactPointFactory(name="湖滨街道联系点")

@@ -2,34 +2,16 @@ import random
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from comments.models import Channel, Disposition, ModerationState, Opinion
 from contact_points.models import ContactPointOpinion
-from drafts.parser import parse_text
-from drafts.services import draft_create
-from tests.factories import ContactPointFactory, UserFactory
-
-TEXT = "\n\n".join(
-    ["示例条例", "第一章 总则"]
-    + [f"第{n}条 这是第{n}条的内容。" for n in "一二三四五"]
-    + ["第二章 附则"]
-    + [f"第{n}条 这是第{n}条的内容。" for n in "六七八九十"]
-)
+from tests.factories import ContactPointFactory, DraftFactory, UserFactory
 
 
 @pytest.fixture
 def closed_draft(draft_index):
-    now = timezone.now()
-    return draft_create(
-        index=draft_index,
-        result=parse_text(TEXT),
-        title="示例条例（草案）",
-        slug="sample",
-        opens_at=now - timedelta(days=20),
-        closes_at=now - timedelta(days=1),
-        publish=True,
-    )
+    """The sample regulation, its twenty-day comment period over since yesterday."""
+    return DraftFactory(index=draft_index, slug="sample", closed=True)
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ import pytest
 from PIL import Image
 
 from stats import charts
-from stats.charts import Chart, HeatCell, Series, bar_chart, heat_map, line_chart, percent_bar
+from stats.charts import Chart, HeatCell, Series, bar_chart, fonts, heat_map, line_chart, percent_bar
+from stats.charts.style import HEAT_STEPS, HEAT_ZERO
+from stats.charts.text import text_width
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -227,7 +229,7 @@ def test_heat_map_shades_by_quantile_so_one_hot_article_does_not_wash_out_the_re
     cells = [HeatCell(f"第{n}条", n, f"#a{n}") for n in range(1, 100)] + [HeatCell("第一百条", 100_000, "#a100")]
     root = parse(heat_map("意见", cells))
     fills = [link.find(f"{SVG}rect").get("fill") for link in root.iter(f"{SVG}a")]
-    assert [fills.count(colour) for colour in charts.HEAT_STEPS] == [20, 20, 20, 20, 20]
+    assert [fills.count(colour) for colour in HEAT_STEPS] == [20, 20, 20, 20, 20]
     legend = texts(root)
     assert {"1–20", "21–40", "41–60", "61–80", "81–100,000"} <= set(legend)
     assert "分位数" in root.find(f"{SVG}desc").text
@@ -237,7 +239,7 @@ def test_heat_map_shows_articles_without_opinions_apart_and_ties_leave_steps_emp
     cells = [HeatCell(f"第{n}条", 0 if n <= 5 else 1, f"#a{n}") for n in range(1, 11)]
     root = parse(heat_map("意见", cells))
     fills = [link.find(f"{SVG}rect").get("fill") for link in root.iter(f"{SVG}a")]
-    assert fills == [charts.HEAT_ZERO] * 5 + [charts.HEAT_STEPS[0]] * 5
+    assert fills == [HEAT_ZERO] * 5 + [HEAT_STEPS[0]] * 5
     assert "—" in texts(root)
 
 
@@ -271,7 +273,7 @@ def test_line_chart_thins_its_labels_so_they_do_not_overlap() -> None:
     assert axis[0].text == "10月1日"
     assert axis[-1].text == "12月30日"
     xs = [float(t.get("x")) for t in axis]
-    widths = [charts._text_width(t.text) for t in axis]
+    widths = [text_width(t.text) for t in axis]
     assert all(xs[i + 1] - xs[i] >= (widths[i] + widths[i + 1]) / 2 for i in range(len(xs) - 1))
     assert chart.headers == ["时间", "意见（条）"]
     assert len(chart.rows) == 90
@@ -324,12 +326,12 @@ def test_png_of_empty_data_is_still_an_image() -> None:
 
 @pytest.fixture
 def without_cjk_font(monkeypatch):
-    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
-    charts._cjk_font_face.cache_clear()
-    charts._pillow_font.cache_clear()
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+    fonts.cjk_font_face.cache_clear()
+    fonts.pillow_font.cache_clear()
     yield
-    charts._cjk_font_face.cache_clear()
-    charts._pillow_font.cache_clear()
+    fonts.cjk_font_face.cache_clear()
+    fonts.pillow_font.cache_clear()
 
 
 def test_png_without_a_chinese_font_still_draws_bars_and_numbers(without_cjk_font) -> None:
@@ -346,9 +348,9 @@ def test_find_cjk_font_ignores_fontconfigs_fallback_and_tries_known_paths(monkey
     class Answer:
         stdout = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf\nen|fr|de"
 
-    monkeypatch.setattr(charts.shutil, "which", lambda name: "/usr/bin/fc-match")
-    monkeypatch.setattr(charts.subprocess, "run", lambda *args, **kwargs: Answer())
-    monkeypatch.setattr(charts, "_KNOWN_CJK_FONTS", ("/nowhere/NotoSansCJK-Regular.ttc", str(font)))
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: "/usr/bin/fc-match")
+    monkeypatch.setattr(fonts.subprocess, "run", lambda *args, **kwargs: Answer())
+    monkeypatch.setattr(fonts, "KNOWN_CJK_FONTS", ("/nowhere/NotoSansCJK-Regular.ttc", str(font)))
     assert charts.find_cjk_font() == str(font)
-    monkeypatch.setattr(charts, "_KNOWN_CJK_FONTS", ())
+    monkeypatch.setattr(fonts, "KNOWN_CJK_FONTS", ())
     assert charts.find_cjk_font() is None

@@ -8,6 +8,7 @@ from django.utils import timezone
 from comments.models import Disposition, ModerationState
 from stats import dashboards, figures, selectors, services
 from stats.models import Tally
+from tests.factories import DraftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,18 +64,7 @@ def test_public_draft_statistics_only_for_closed_drafts(client, closed_draft, op
     assert "征求意见统计" in page and "<svg" in page and "查看数据表" in page
     assert page.count('role="img"') >= 5
     assert reverse("stats:draft", args=[closed_draft.pk]) in client.get(closed_draft.url).content.decode()
-    from drafts.parser import parse_text
-    from drafts.services import draft_create
-
-    still_open = draft_create(
-        index=draft_index,
-        result=parse_text("另一条例\n\n第一条 内容。"),
-        title="另一条例",
-        slug="other",
-        opens_at=timezone.now() - timedelta(days=1),
-        closes_at=timezone.now() + timedelta(days=5),
-        publish=True,
-    )
+    still_open = DraftFactory(index=draft_index, text="另一条例\n\n第一条 内容。", title="另一条例")
     assert client.get(reverse("stats:draft", args=[still_open.pk])).status_code == 404
 
 

@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from drafts.diffing import char_diff, diff_html
+from drafts.text_diff import char_diff, diff_html
 
 
 def old_side(ops: list[tuple[str, str]]) -> str:

@@ -15,7 +15,8 @@ result goes through the semantic clean-up of Neil Fraser's diff-match-patch
 the changes on both sides of it is absorbed into them, and single changes slide to line
 and sentence boundaries (。；！？ count as sentence ends).
 
-Pure Python, no Django: the importer, views and scripts share it.
+Pure Python, no Django: ``drafts.version_diff`` pairs the articles of two versions and calls it
+inside each changed one.
 """
 
 from __future__ import annotations

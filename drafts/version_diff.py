@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from drafts.diffing import char_diff, diff_html
 from drafts.matching import stable_positions
 from drafts.models import DraftVersion
 from drafts.rendering import Row, articles, version_rows
+from drafts.text_diff import char_diff, diff_html
 
 
 @dataclass

@@ -1,0 +1,64 @@
+"""What a chart takes (``Series``, ``HeatCell``) and gives (``Chart``), and the table alternative of its data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from stats.charts.text import format_number
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One article of the text: its label, the opinions it drew, its link and its chapter."""
+
+    label: str
+    value: float
+    href: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: SafeString
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def series_table(
+    labels: Sequence[str], series: Sequence[Series], *, unit: str = "条", stacked: bool = False, first: str = "项目"
+) -> tuple[list[str], list[list[str]]]:
+    """The table alternative of a bar or line chart: a row per label, a column per series
+    (and the total, when the bars are stacked)."""
+    headers = [first, *(f"{s.label}（{unit}）" for s in series)]
+    if stacked and len(series) > 1:
+        headers.append(f"合计（{unit}）")
+    rows = []
+    for index, label in enumerate(labels):
+        values = [s.values[index] for s in series]
+        row = [str(label), *(format_number(v) for v in values)]
+        if stacked and len(series) > 1:
+            row.append(format_number(sum(values)))
+        rows.append(row)
+    return headers, rows
+
+
+def check_lengths(labels: Sequence[str], series: Sequence[Series], hrefs: Sequence[str] | None = None) -> None:
+    for one in series:
+        if len(one.values) != len(labels):
+            raise ValueError(f"series {one.label!r} has {len(one.values)} values for {len(labels)} labels")
+    if hrefs is not None and len(hrefs) != len(labels):
+        raise ValueError(f"{len(hrefs)} links for {len(labels)} labels")
+
+
+def is_empty(labels: Sequence[str], series: Sequence[Series]) -> bool:
+    return not labels or not series or not any(v > 0 for one in series for v in one.values)
