@@ -28,6 +28,7 @@ __all__ = [
     "ParseResult",
     "ParseWarning",
     "SourceLine",
+    "TableCell",
     "join_cells",
     "normalize_chars",
     "parse_lines",
@@ -214,19 +215,33 @@ class ParseResult:
         }
 
 
+@dataclass(frozen=True)
+class TableCell:
+    """Where a line read from a table cell sits: the table (numbered in the document), row and column from 0.
+
+    The column counts the grid columns a merged cell spans, so a column keeps its index in every row.
+    """
+
+    table: int
+    row: int
+    column: int
+
+
 @dataclass
 class SourceLine:
     """A non-empty line of input after clean-up.
 
     ``heading`` marks lines that were a Markdown or Word heading (used to find the
     title and to trust 第…章 lines); ``table`` marks table rows, which are appended to
-    the current provision's text instead of starting a new paragraph.
+    the current provision's text instead of starting a new paragraph.  ``cell`` is set
+    for the lines of a Word table read cell by cell.
     """
 
     text: str
     line: int | None = None
     heading: bool = False
     table: bool = False
+    cell: TableCell | None = None
 
 
 # --- helpers --------------------------------------------------------------------------
