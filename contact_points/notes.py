@@ -79,6 +79,8 @@ _PROCEDURAL_RE = re.compile(
     r"主持|参加|出席|列席|与会|参会|召开|座谈会|论证会|征询会|会议认为|会议指出|会议强调|会议要求|报送|上报|整理|汇总"
     r"|归纳|如下|征集|征询|收集"
 )
+# 与会人员普遍认为，…: the attendees speaking is an opinion's lead, not a procedural word.
+_ATTENDEES_SAY_RE = re.compile(r"(?:与会|参会)[^，。；：]{0,8}?(?:认为|反映|提出|指出|表示)")
 # …and these close the meeting or introduce the opinions, whatever words they hold.
 _CLOSING_RE = re.compile(
     r"表示(?:衷心的?)?感谢|致谢|会议结束|散会|(?:整理|归纳|汇总|纪要|报告)如下|如下[：:]$|会议要求|会议强调"
@@ -87,7 +89,8 @@ _CLOSING_RE = re.compile(
 # Saying something about the draft: proposing, judging, agreeing.
 _PROPOSAL_RE = re.compile(
     r"建议|应当|应该|应予|不应|不宜|希望|要求|请求|呼吁|提议|主张|增加|增设|补充|删除|删去|取消|修改|改为"
-    r"|明确|细化|完善|调整|提高|降低|放宽|缩短|延长|加强|加大|规范|限制|禁止|过[重高低短长严宽早晚多少大小快慢松紧]"
+    r"|明确|细化|完善|调整|提高|降低|放宽|缩短|延长|加强|加大|规范|限制|禁止|过于|过[重高低短长严宽早晚多少大小快慢松紧]"
+    r"|偏[重高低轻严宽多少]"
     r"|太|不合理|不够|不足|缺少|缺乏|难以|无法|矛盾|冲突|衔接|重复|担心|是否|能否|可否|赞成|同意|反对"
 )
 # 与会人员一致认为……: the meeting speaks, not the speaker named above.
@@ -276,9 +279,10 @@ class _NotesReader:
     def _is_opinion(self, body: str) -> bool:
         """Whether a paragraph says something about the draft.
 
-        Not: a paragraph about the meeting (会议由……主持, 与会人员……参加) that proposes
-        nothing, a closing or lead-in (表示感谢, 现将意见整理如下：), or a short line
-        without a sentence in it that neither proposes nor names an article (a signature, a date).
+        Not: a paragraph about the meeting (会议由……主持, 与会人员……踊跃发言) that proposes
+        nothing (与会居民反映，… is the attendees' view, not the meeting's course); a closing
+        or lead-in (表示感谢, 现将意见整理如下：); a short line without a sentence in it that
+        neither proposes nor names an article (a signature, a date).
         """
         if self._refs(body):
             return True
@@ -286,7 +290,7 @@ class _NotesReader:
         if _CLOSING_RE.search(words):
             return False
         proposes = _PROPOSAL_RE.search(words) is not None
-        if _PROCEDURAL_RE.search(words) and not proposes:
+        if _PROCEDURAL_RE.search(_ATTENDEES_SAY_RE.sub("", words)) and not proposes:
             return False
         return proposes or _SENTENCE_PUNCTUATION_RE.search(body) is not None
 
