@@ -142,8 +142,8 @@ _HEADERS = {
 _HEADER_ROLE = {name: role for role, names in _HEADERS.items() for name in names}
 _HEADER_RANK = {name: rank for names in _HEADERS.values() for rank, name in enumerate(names)}
 _HEADER_NOISE_RE = re.compile(r"[\s*＊:：]|[（(【\[［][^）)】\]］]*[）)】\]］]")
-# What an article cell says for the draft as a whole.
-_NO_ARTICLE_RE = re.compile(r"[—－\-/／无空、\s]*|(?:总体|整体|综合|其他|其它)(?:意见|建议)?")
+# A cell that is blank or says 整体意见: no one's name.
+_BLANK_CELL_RE = re.compile(r"[—－\-/／无空、\s]*|(?:总体|整体|综合|其他|其它)(?:意见|建议)?")
 
 
 @dataclass
@@ -325,7 +325,7 @@ class _NotesReader:
         if _REASON in columns and (reason := _cell_text(cells.get(columns[_REASON], []))):
             body = f"{body}\n{reason if reason.startswith('理由') else '理由：' + reason}"
         proposer = _compact(_cell_text(cells.get(columns[_PROPOSER], []))) if _PROPOSER in columns else ""
-        if not proposer:
+        if _BLANK_CELL_RE.fullmatch(proposer):
             proposer, rest = _speaker(body)
             body = rest if proposer else body
         article_cell = _cell_text(cells.get(columns[_ARTICLE], [])) if _ARTICLE in columns else ""
@@ -427,7 +427,7 @@ def _without_citations(text: str) -> str:
 
 def _is_name(text: str) -> bool:
     """A cell that can be a proposer: 王某某, 张三, 居民代表李四, 社区居民."""
-    if len(text) > 24 or _NO_ARTICLE_RE.fullmatch(text):
+    if len(text) > 24 or _BLANK_CELL_RE.fullmatch(text):
         return False
     who = _PARENTHESES_RE.sub("", text).strip()
     return bool(_PLACEHOLDER_NAME_RE.search(who) or _HAN_NAME_RE.fullmatch(who) or _ROLE_RE.match(who))

@@ -330,6 +330,18 @@ def test_the_proposer_comes_from_a_column_headed_with_a_proposer_word(header: st
     assert (candidate.article, candidate.proposer, candidate.body) == (12, proposer, "建议删除。")
 
 
+def test_a_blank_proposer_cell_leaves_the_speaker_in_the_opinion_or_no_one() -> None:
+    table = [
+        ["序号", "涉及条款", "意见建议", "提出人"],
+        ["1", "第十二条", "居民王某：建议删除。", "—"],
+        ["2", "第十三条", "建议合并。", "/"],
+    ]
+    assert [(c.proposer, c.body) for c in read_notes(notes_docx("会议纪要", table=table))] == [
+        ("王某", "建议删除。"),
+        ("", "建议合并。"),
+    ]
+
+
 def test_a_name_column_is_preferred_to_a_unit_column() -> None:
     table = [["序号", "单位", "姓名", "意见"], ["1", "某物业公司", "赵某", "建议第十二条增加承接查验的规定。"]]
     [candidate] = read_notes(notes_docx("会议纪要", table=table))
