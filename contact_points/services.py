@@ -128,7 +128,7 @@ def note_upload(*, user, meeting: Meeting, name: str, data: bytes) -> NoteResult
     _check_coordinator(user, meeting.contact_point)
     try:
         kind = uploads.check_note_upload(name, data)
-        found = notes_reader.read_notes(data) if kind == "docx" else []
+        found = notes_reader.read_notes(data, draft_title=meeting.draft.title) if kind == "docx" else []
     except uploads.UploadError as exc:
         raise ContactPointError(exc.message, code=exc.code) from exc
     note = MeetingNote(

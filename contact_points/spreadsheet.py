@@ -26,7 +26,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from drafts.numerals import MAX_NUMBER, article_label, from_chinese
+from drafts.citations import whole_article
+from drafts.numerals import MAX_NUMBER, article_label
 from drafts.readers import DraftFileError, decode_text
 
 __all__ = [
@@ -94,8 +95,8 @@ WHOLE_DRAFT_WORDS = frozenset({"总体", "整体", "总体意见", "整体意见
 
 FEEDBACK_HEADERS = ("序号", "草案", "条款", "意见内容", "提出人", "处理情况", "理由说明", "提交时间")
 
-# 第十二条, 第12条, 12, １２, 十二条; 12.0 is how some programs export a number cell to CSV.
-_ARTICLE_RE = re.compile(r"第?\s*([0-9０-９]+(?:[.．][0０]+)?|[零〇一二两三四五六七八九十百千]+)\s*条?")
+# 12.0 is how some programs export a number cell to CSV.
+_WHOLE_NUMBER_RE = re.compile(r"([0-9０-９]+)[.．][0０]+(?![0-9０-９])")
 _BRACKETED_RE = re.compile(r"[（(【\[［][^）)】\]］]*[）)】\]］]")
 _HEADER_NOISE_RE = re.compile(r"[\s*＊:：（）()【】\[\]［］]")
 
@@ -418,10 +419,11 @@ def _parse_article(value: object) -> int | None:
         text = _cell_str(value)
         if not text or text in WHOLE_DRAFT_WORDS:
             return None
-        match = _ARTICLE_RE.fullmatch(text)
-        if match is None:
+        # 第十二条, 第12条, 12, １２, 十二条 (a 之一 article cannot be named in the sheet yet)
+        target = whole_article(_WHOLE_NUMBER_RE.sub(r"\1", text), unit_optional=True)
+        if target is None or target.article is None or target.suffix is not None:
             raise ValueError(text)
-        number = from_chinese(re.split(r"[.．]", match.group(1))[0])
+        number = target.article.value
     if not 1 <= number <= MAX_NUMBER:
         raise ValueError(number)
     return number

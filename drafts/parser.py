@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, overload
 
-from .numerals import MAX_NUMBER, article_label, from_chinese, to_chinese
+from .citations import ARTICLE_LABEL_RE, HEADING_LABEL_RE, continues_citation, number_value
+from .numerals import MAX_NUMBER, article_label, to_chinese
 
 __all__ = [
     "ERROR_CODES",
@@ -27,6 +28,7 @@ __all__ = [
     "ParseResult",
     "ParseWarning",
     "SourceLine",
+    "TableCell",
     "join_cells",
     "normalize_chars",
     "parse_lines",
@@ -44,21 +46,10 @@ ERROR_CODES = frozenset({"no_articles"})
 
 # --- patterns -------------------------------------------------------------------------
 
-_NUM_CHARS = "零〇一二两三四五六七八九十百千0-9０-９"
-# A numeral, allowing the stray spaces of `第 一 章`.
-_NUM = rf"[{_NUM_CHARS}](?:[{_NUM_CHARS}\s]*[{_NUM_CHARS}])?"
-_HEADING_RE = re.compile(rf"^第\s*(?P<num>{_NUM})\s*(?P<unit>分编|编|章|节)(?P<rest>.*)$")
-_ARTICLE_RE = re.compile(rf"^第\s*(?P<num>{_NUM})\s*条(?:\s*(?P<sub>之[一二三四五六七八九十]+))?(?P<rest>.*)$")
 # `第一条（立法目的）` / `第一条 【立法目的】`: a short bracketed title right after the label.
 _ARTICLE_TITLE_RE = re.compile(
     r"^[（(【\[〔]\s*(?P<title>[^（）()【】\[\]〔〕。；;，,]{1,40}?)\s*[）)】\]〕]\s*(?P<rest>.*)$",
     re.S,
-)
-# What follows `第十二条` when the line is a cross-reference rather than a new article:
-# 第十二条规定的…, 第十二条所称…, 第十二条第二款…, 第十二条、第十三条…
-_REFERENCE_RE = re.compile(
-    r"^\s*(?:之?规定|所(?:称|列|指|述|规定|涉及?)|的|中(?:的|规定)"
-    r"|第\s*[^\s条]{1,6}\s*[款项目]|(?:[、，,和与及或至到]|或者|以及)\s*第)"
 )
 _ITEM_RE = re.compile(r"^(?P<label>[（(]\s*(?P<num>[一二三四五六七八九十百]+)\s*[）)])\s*(?P<rest>.*)$", re.S)
 _SUBITEM_RE = re.compile(
@@ -224,19 +215,33 @@ class ParseResult:
         }
 
 
+@dataclass(frozen=True)
+class TableCell:
+    """Where a line read from a table cell sits: the table (numbered in the document), row and column from 0.
+
+    The column counts the grid columns a merged cell spans, so a column keeps its index in every row.
+    """
+
+    table: int
+    row: int
+    column: int
+
+
 @dataclass
 class SourceLine:
     """A non-empty line of input after clean-up.
 
     ``heading`` marks lines that were a Markdown or Word heading (used to find the
     title and to trust 第…章 lines); ``table`` marks table rows, which are appended to
-    the current provision's text instead of starting a new paragraph.
+    the current provision's text instead of starting a new paragraph.  ``cell`` is set
+    for the lines of a Word table read cell by cell.
     """
 
     text: str
     line: int | None = None
     heading: bool = False
     table: bool = False
+    cell: TableCell | None = None
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -254,15 +259,6 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", keep, text.strip())
 
 
-def _number(numeral: str) -> int | None:
-    """Value of a label's numeral, or None when it is not a usable number."""
-    try:
-        value = from_chinese(re.sub(r"\s+", "", numeral))
-    except ValueError:
-        return None
-    return value if 1 <= value <= MAX_NUMBER else None
-
-
 def _looks_like_title(text: str) -> bool:
     if len(text) > 80 or text[0].isdigit() or _SENTENCE_PUNCT_RE.search(text):
         return False
@@ -274,7 +270,7 @@ def _looks_like_title(text: str) -> bool:
 
 def _looks_like_heading_title(title: str) -> bool:
     """Guard for 第…章 lines not marked as headings: a title is short and not a sentence."""
-    return len(title) <= 40 and not _SENTENCE_PUNCT_RE.search(title) and not _REFERENCE_RE.match(title)
+    return len(title) <= 40 and not _SENTENCE_PUNCT_RE.search(title) and not continues_citation(title)
 
 
 def _item_marker(n: int) -> str:
@@ -292,7 +288,7 @@ def _marker_pattern(marker: str, after_colon: bool) -> re.Pattern[str]:
 
 
 def _marker_value(match: re.Match[str]) -> int | None:
-    return _number(match["num"] or match.groupdict().get("num2") or "")
+    return number_value(match["num"] or match.groupdict().get("num2") or "")
 
 
 def _split_numbered(text: str, line_re: re.Pattern[str], marker: Callable[[int], str]) -> list[str]:
@@ -432,7 +428,7 @@ def _clean_line(text: str, number: int, heading: bool) -> SourceLine | None:
     bullet = _BULLET_RE.match(text)
     if bullet:
         rest = _unemphasize(text[bullet.end() :])
-        if _HEADING_RE.match(rest) or (text[0] in "-*+" and _ARTICLE_RE.match(rest)):
+        if HEADING_LABEL_RE.match(rest) or (text[0] in "-*+" and ARTICLE_LABEL_RE.match(rest)):
             text = rest
     text = _unemphasize(text)
     if len(text) > 1 and text.startswith("|") and text.endswith("|"):
@@ -538,8 +534,8 @@ class _Parser:
 
     def _skip_toc_line(self, line: SourceLine) -> bool:
         """Skip a table of contents (目录 followed by the headings) until the body starts."""
-        heading = _HEADING_RE.match(line.text)
-        number = _number(heading["num"]) if heading else None
+        heading = HEADING_LABEL_RE.match(line.text)
+        number = number_value(heading["num"]) if heading else None
         if heading and number is not None:
             key = (HEADING_UNITS[heading["unit"]], number)
             if self.toc_first is None:
@@ -547,7 +543,7 @@ class _Parser:
                 return True
             if key != self.toc_first:
                 return True
-        elif not _ARTICLE_RE.match(line.text):
+        elif not ARTICLE_LABEL_RE.match(line.text):
             return True
         self.in_toc = False
         return False
@@ -555,10 +551,10 @@ class _Parser:
     # -- headings --
 
     def _try_heading(self, line: SourceLine) -> bool:
-        match = _HEADING_RE.match(line.text)
+        match = HEADING_LABEL_RE.match(line.text)
         if match is None:
             return False
-        number = _number(match["num"])
+        number = number_value(match["num"])
         title = _compact(_HEADING_SEPARATOR_RE.sub("", match["rest"]))
         if number is None or not (line.heading or _looks_like_heading_title(title)):
             return False
@@ -599,18 +595,18 @@ class _Parser:
     # -- articles --
 
     def _try_article(self, line: SourceLine) -> bool:
-        match = _ARTICLE_RE.match(line.text)
+        match = ARTICLE_LABEL_RE.match(line.text)
         if match is None:
             return False
-        number = _number(match["num"])
+        number = number_value(match["num"])
         label = "第" + re.sub(r"\s+", "", match["num"]) + "条" + (match["sub"] or "")
         rest: str = match["rest"]
         if number is None:
-            if not _REFERENCE_RE.match(rest):
+            if not continues_citation(rest):
                 message = f"无法识别条文序号“{label}”，该行按正文处理"
                 self.warn("article_number_invalid", message, line.line)
             return False
-        if _REFERENCE_RE.match(rest) and not self._is_expected(number, match["sub"]):
+        if continues_citation(rest) and not self._is_expected(number, match["sub"]):
             return False  # a cross-reference such as 第十二条规定的…, not a new article
         self._start()
         self._check_article_number(number, match["sub"], label, line.line)
@@ -714,7 +710,7 @@ def _article_title(rest: str, heading: bool) -> tuple[str, str]:
     `### 第一条 立法目的` a short text without punctuation is the title itself.
     """
     titled = _ARTICLE_TITLE_RE.match(rest)
-    if titled and _number(titled["title"]) is None:
+    if titled and number_value(titled["title"]) is None:
         return _compact(titled["title"]), titled["rest"]
     if heading and len(rest) <= 20 and not _SENTENCE_PUNCT_RE.search(rest):
         return _compact(rest), ""

@@ -28,6 +28,7 @@ from .parser import (
     Node,
     ParseResult,
     SourceLine,
+    TableCell,
     join_cells,
     normalize_chars,
     parse_lines,
@@ -467,6 +468,7 @@ class _DocxReader:
         self.styles = _read_styles(document.styles.element)
         self.body = document.element.body
         self.count = 0
+        self.tables = 0
 
     def lines(self) -> Iterator[SourceLine]:
         yield from self._blocks(self.body)
@@ -490,12 +492,19 @@ class _DocxReader:
     def _table(self, table: etree._Element) -> Iterator[SourceLine]:
         """Each row becomes one ``a | b`` line; it is kept as part of the current article.
 
-        With ``cells`` every paragraph of every cell is a line of its own instead.
+        With ``cells`` every paragraph of every cell is a line of its own instead, with its
+        ``TableCell``, for readers that need the columns (the proposer column of meeting notes).
         """
-        for row in table.iterfind("w:tr", _NS):
+        self.tables += 1
+        table_number = self.tables
+        for row_number, row in enumerate(table.iterfind("w:tr", _NS)):
             if self.cells:
+                column = 0
                 for cell in row.iterfind("w:tc", _NS):
-                    yield from (replace(line, table=True) for line in self._blocks(cell))
+                    # A table nested in a cell is read as that cell's text.
+                    where = TableCell(table_number, row_number, column)
+                    yield from (replace(line, table=True, cell=where) for line in self._blocks(cell))
+                    column += max(1, _int(_attr(cell.find("w:tcPr", _NS), "w:gridSpan"), 1))
                 continue
             self.count += 1
             cells = [" ".join(line.text for line in self._blocks(cell)) for cell in row.iterfind("w:tc", _NS)]
@@ -549,7 +558,7 @@ def docx_lines(data: bytes, *, cells: bool = False) -> list[SourceLine]:
 
     ``SourceLine.line`` is the number of the paragraph (or table row) in the body.  With
     ``cells``, table cells are not joined into rows: each paragraph in a cell is a line
-    (flagged ``table``) numbered as a paragraph, for readers that treat cells as text.
+    (flagged ``table``, with its ``cell``) numbered as a paragraph.
     """
     _check_zip(data)
     try:

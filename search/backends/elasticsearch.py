@@ -25,7 +25,7 @@ from elasticsearch.dsl import Document, Index, Integer, Keyword, Q, Search, Text
 from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
 from comments.models import Channel, Disposition
-from drafts.numerals import MAX_NUMBER, from_chinese
+from search import jump
 from search.backends.base import FACETS, KINDS, Backend, FacetValue, Hit, SearchDoc, SearchQuery, SearchResult
 
 __all__ = [
@@ -74,7 +74,6 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # an Elasticsearch integer field
 # Something to search for: a letter or a digit in any script. Text without one (`*`, `"`, `\`, `()`) is
 # all query syntax and punctuation, and finds nothing.
 _SEARCHABLE = re.compile(r"[^\W_]")
-_ARTICLE_QUERY = re.compile(r"第?\s*([0-9０-９〇零一二两三四五六七八九十百千]+)\s*条")
 
 _CJK = "cjk"
 _IK_INDEX, _IK_SEARCH = "ik_max_word", "ik_smart"
@@ -150,14 +149,7 @@ def search_index(name: str, *, ik: bool | None = None) -> Index:
 
 def _text_and_article(text: str) -> tuple[str, int | None]:
     text = " ".join(text.split())[:MAX_QUERY_LENGTH]
-    match = _ARTICLE_QUERY.fullmatch(text)
-    if not match:
-        return text, None
-    try:
-        number = from_chinese(match.group(1))
-    except ValueError:
-        return text, None
-    return text, number if 1 <= number <= MAX_NUMBER else None
+    return text, jump.article_number(text)
 
 
 def _facet_filters(filters: dict[str, str]) -> list[Q] | None:

@@ -12,6 +12,7 @@ from contact_points.uploads import (
     sniff,
 )
 from drafts.readers import DraftFileError
+from tests.contact_points.notes_samples import SAMPLES, NotesSample
 from tests.drafts.test_readers import zip_bytes
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -24,8 +25,8 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200)
 HTML = "<!DOCTYPE html><html><body><p>会议纪要</p></body></html>".encode()
 
 
-def notes_docx(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
-    """A .docx of ``paragraphs``; a table, if given, comes after them."""
+def notes_docx(*paragraphs: str, table: list[list[str]] | None = None, after: tuple[str, ...] = ()) -> bytes:
+    """A .docx of ``paragraphs``; a table, if given, comes after them, and ``after`` after the table."""
     document = docx.Document()
     for text in paragraphs:
         document.add_paragraph(text)
@@ -34,6 +35,8 @@ def notes_docx(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
         for row, values in zip(grid.rows, table, strict=True):
             for cell, value in zip(row.cells, values, strict=True):
                 cell.text = value
+    for text in after:
+        document.add_paragraph(text)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -213,6 +216,16 @@ def test_a_speaker_line_names_the_proposer_of_the_paragraphs_after_it() -> None:
     ]
 
 
+def test_what_the_meeting_says_is_not_the_last_speakers_opinion() -> None:
+    candidates = read_notes(
+        notes_docx("会议纪要", "居民王某某：", "建议增加罚则。", "与会人员一致认为，建议尽快提请审议。")
+    )
+    assert [(c.proposer, c.body) for c in candidates] == [
+        ("王某某", "建议增加罚则。"),
+        ("", "与会人员一致认为，建议尽快提请审议。"),
+    ]
+
+
 def test_a_line_break_inside_a_paragraph_keeps_one_opinion() -> None:
     document = docx.Document()
     document.add_paragraph("会议纪要")
@@ -270,6 +283,240 @@ def test_a_hundred_page_notes_file_is_read_whole() -> None:
     candidates = read_notes(notes_docx(*paragraphs))
     assert len(candidates) == 3000
     assert candidates[-1].article == 3000 and candidates[-1].mentions == [3000]
+
+
+# --- tables: each row stands alone (issue 18) -----------------------------------------
+
+OPINION_TABLE = [
+    ["序号", "涉及条款", "意见建议", "提出人"],
+    ["1", "第五十三条", "维修资金使用程序繁琐，建议简化紧急维修的表决程序。", "钱某某"],
+    ["2", "—", "建议增加物业服务质量第三方评估的规定。", "吴某"],
+    ["3", "", "希望加强宣传。", "郑某"],
+]
+
+
+def test_a_table_row_does_not_inherit_the_article_of_the_row_before() -> None:
+    data = notes_docx("会议纪要", "二、具体条款修改意见", table=OPINION_TABLE)
+    assert [(c.article, c.proposer) for c in read_notes(data)] == [(53, "钱某某"), (None, "吴某"), (None, "郑某")]
+
+
+def test_a_paragraph_after_a_table_does_not_inherit_from_it() -> None:
+    closing = "与会人员一致认为，条例修订十分必要，建议尽快提请审议。"
+    candidates = read_notes(notes_docx("会议纪要", "二、具体意见", table=OPINION_TABLE, after=(closing,)))
+    assert (candidates[-1].body, candidates[-1].article, candidates[-1].proposer) == (closing, None, "")
+
+
+def test_under_an_article_heading_a_row_without_an_article_is_on_the_whole_draft() -> None:
+    data = notes_docx("会议纪要", "一、关于第十二条", table=OPINION_TABLE, after=("罚款数额偏低。",))
+    candidates = read_notes(data)
+    assert [c.article for c in candidates] == [53, None, None, 12]  # the heading still holds after the table
+
+
+@pytest.mark.parametrize(
+    ("header", "proposer"),
+    [
+        ("提出人", "王某某"),
+        ("发言人", "王某某"),
+        ("姓名", "王某某"),
+        ("单位", "某物业公司"),
+        ("提出人（单位）", "王某某"),
+    ],
+)
+def test_the_proposer_comes_from_a_column_headed_with_a_proposer_word(header: str, proposer: str) -> None:
+    data = notes_docx(
+        "会议纪要", table=[["序号", "涉及条款", "意见建议", header], ["1", "第十二条", "建议删除。", proposer]]
+    )
+    [candidate] = read_notes(data)
+    assert (candidate.article, candidate.proposer, candidate.body) == (12, proposer, "建议删除。")
+
+
+def test_a_blank_proposer_cell_leaves_the_speaker_in_the_opinion_or_no_one() -> None:
+    table = [
+        ["序号", "涉及条款", "意见建议", "提出人"],
+        ["1", "第十二条", "居民王某：建议删除。", "—"],
+        ["2", "第十三条", "建议合并。", "/"],
+    ]
+    assert [(c.proposer, c.body) for c in read_notes(notes_docx("会议纪要", table=table))] == [
+        ("王某", "建议删除。"),
+        ("", "建议合并。"),
+    ]
+
+
+def test_a_name_column_is_preferred_to_a_unit_column() -> None:
+    table = [["序号", "单位", "姓名", "意见"], ["1", "某物业公司", "赵某", "建议第十二条增加承接查验的规定。"]]
+    [candidate] = read_notes(notes_docx("会议纪要", table=table))
+    assert (candidate.article, candidate.proposer) == (12, "赵某")
+
+
+def test_opinion_tables_with_reasons_original_text_and_bare_numbers() -> None:
+    table = [
+        ["序号", "条款", "草案原文", "修改建议", "理由", "提出人"],
+        ["1", "9", "依照本条例第十条的规定办理养犬登记。", "建议将“三十日”修改为“十五日”。", "便于管理。", "王某"],
+        ["2", "整体意见", "/", "建议在附则中明确犬只目录。", "", "张某"],
+    ]
+    candidates = read_notes(notes_docx("意见汇总", table=table))
+    assert [(c.body, c.article, c.mentions, c.proposer) for c in candidates] == [
+        ("建议将“三十日”修改为“十五日”。\n理由：便于管理。", 9, [9], "王某"),
+        ("建议在附则中明确犬只目录。", None, [], "张某"),
+    ]
+
+
+def test_a_table_without_a_header_row() -> None:
+    table = [
+        ["时间", "2026年3月12日下午"],
+        ["地点", "社区服务中心"],
+        ["第十二条", "处罚过重，建议降低罚款金额。"],
+        ["王某某", "建议增加物业服务质量评估。"],
+    ]
+    candidates = read_notes(notes_docx("会议纪要", table=table))
+    assert [(c.body, c.article, c.proposer) for c in candidates] == [
+        ("处罚过重，建议降低罚款金额。", 12, ""),
+        ("建议增加物业服务质量评估。", None, "王某某"),
+    ]
+
+
+def test_a_one_cell_table_is_a_frame_around_paragraphs() -> None:
+    document = docx.Document()
+    document.add_paragraph("会议纪要")
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.text = "一、关于第十二条"
+    cell.add_paragraph("居民王某某：处罚过重，建议降低罚款金额。")
+    cell.add_paragraph("期限太短。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    candidates = read_notes(buffer.getvalue())
+    assert [(c.body, c.article, c.proposer) for c in candidates] == [
+        ("处罚过重，建议降低罚款金额。", 12, "王某某"),
+        ("期限太短。", 12, ""),
+    ]
+
+
+# --- another law's article (issue 18) -------------------------------------------------
+
+
+def test_another_laws_article_is_not_the_drafts_when_the_sentence_names_the_drafts() -> None:
+    line = "参照国务院《物业管理条例》第二十八条的做法，建议第四十五条增加承接查验的规定。"
+    [candidate] = read_notes(notes_docx("会议纪要", line))
+    assert (candidate.article, candidate.mentions) == (45, [45])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "依据《民法典》第二百七十八条，改变共有部分用途应当由业主共同决定。",
+        "适用民事诉讼法第一百二十二条的规定即可。",
+        "参照《物业管理条例》关于承接查验的第二十八条，明确书面确认。",
+    ],
+)
+def test_another_laws_article_alone_leaves_the_opinion_under_its_heading(line: str) -> None:
+    candidates = read_notes(notes_docx("会议纪要", "关于第十二条", line, "二、其他意见", line))
+    assert [(c.article, c.mentions) for c in candidates] == [(12, []), (None, [])]
+
+
+def test_the_drafts_own_title_in_brackets_names_the_drafts_article() -> None:
+    data = notes_docx("会议纪要", "《示例条例》第三条的期限太短，建议延长。")
+    assert read_notes(data, draft_title="示例条例（草案）")[0].article == 3
+    assert read_notes(data)[0].article is None  # read without the title: another 《示例条例》
+    assert read_notes(notes_docx("会议纪要", "《示例条例（草案）》第三条的期限太短。"))[0].article == 3
+
+
+# --- procedural paragraphs (issue 18) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "会议由湖滨街道人大工委主任陈某某主持，街道司法所工作人员对草案作了解读，与会人员提出了不少意见和建议。"
+        "现将主要意见整理如下：",
+        "区人大工委副主任吴某主持会议，12家企业的负责人和法务人员参加座谈。",
+        "会议认为，制定该条例对保护和传承畲族文化具有重要意义。",
+        "会议最后，陈某某对大家的积极参与表示感谢，并表示将认真梳理大家的意见，按时报送市人大常委会法工委。",
+        "会议要求，村委会要认真做好意见收集工作，按时报送镇人大。",
+        "林某：今天的座谈会主要听取大家对条例草案的意见，请大家畅所欲言。",
+        "以上意见，请予参考。",
+        "与会人员结合工作生活实际踊跃发言。",
+        "与会人员一致认为，本次座谈会开得很成功。",
+        "明理律师事务所",
+        "2026年6月3日",
+    ],
+)
+def test_procedural_paragraphs_are_not_opinions(line: str) -> None:
+    assert read_notes(notes_docx("会议纪要", line)) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "与会人员一致认为，条例修订十分必要，建议尽快提请审议。",
+        "会议认为，第十二条的罚款过重。",
+        "参加座谈的居民普遍希望条例通过后印发宣传册。",
+        "与会居民反映，草案回应了群众关心的热点难点问题。",
+        "与会人员普遍认为，罚款数额偏低，起不到应有的震慑作用。",
+        "同意",
+        "条文太长",
+    ],
+)
+def test_a_procedural_word_with_a_proposal_is_still_an_opinion(line: str) -> None:
+    assert bodies(read_notes(notes_docx("会议纪要", line))) == [line]
+
+
+@pytest.mark.parametrize(
+    ("line", "proposer", "body"),
+    [
+        ("王某某认为，第十二条的罚款过重。", "王某某", "第十二条的罚款过重。"),
+        ("某某新材料公司总经理陈某某认为，应当明确政策清单。", "陈某某", "应当明确政策清单。"),
+        ("某物流公司代表提出，要防止多头检查。", "某物流公司代表", "要防止多头检查。"),
+        ("社区网格员黄某反映，类别界定不清。", "黄某", "类别界定不清。"),
+        ("王某某建议增加罚则。", "王某某", "建议增加罚则。"),
+        ("业主委员会建议增加罚则。", "业主委员会", "建议增加罚则。"),
+        ("业主代表：希望分类标准保持一致。", "业主代表", "希望分类标准保持一致。"),
+        ("物业公司认为，收费标准过低。", "", "物业公司认为，收费标准过低。"),
+        ("有村民提出，期限太短。", "", "有村民提出，期限太短。"),
+        ("我们认为，期限太短。", "", "我们认为，期限太短。"),
+    ],
+)
+def test_a_speaker_named_before_a_verb(line: str, proposer: str, body: str) -> None:
+    [candidate] = read_notes(notes_docx("会议纪要", line))
+    assert (candidate.proposer, candidate.body) == (proposer, body)
+
+
+# --- realistic notes with answer keys (issue 18) --------------------------------------
+
+#: The share of the key's opinions read with the right article and proposer must reach this.
+TARGET_SHARE = 0.95
+
+
+def score(sample: NotesSample) -> tuple[int, list[str]]:
+    """(opinions read right, problems): every candidate must be one opinion of the key."""
+    candidates = read_notes(sample.docx(), draft_title=sample.draft_title)
+    problems, right, matched = [], 0, set()
+    for expected in sample.expected:
+        found = [index for index, c in enumerate(candidates) if expected.snippet in c.body]
+        if len(found) != 1:
+            problems.append(f"{sample.name}: {expected.snippet} found {len(found)} times")
+            continue
+        matched.add(found[0])
+        candidate = candidates[found[0]]
+        if (candidate.article, candidate.proposer) == (expected.article, expected.proposer):
+            right += 1
+        else:
+            problems.append(f"{sample.name}: {expected} read as {candidate.article}, {candidate.proposer!r}")
+    problems += [f"{sample.name}: not an opinion: {c.body}" for i, c in enumerate(candidates) if i not in matched]
+    return right, problems
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda sample: sample.name)
+def test_every_candidate_of_real_notes_is_an_opinion_of_the_key(sample: NotesSample) -> None:
+    _, problems = score(sample)
+    assert [p for p in problems if "not an opinion" in p or "found" in p] == []
+
+
+def test_real_notes_are_read_into_the_right_articles_with_the_right_proposers() -> None:
+    results = [score(sample) for sample in SAMPLES]
+    total = sum(len(sample.expected) for sample in SAMPLES)
+    right = sum(r for r, _ in results)
+    assert len(SAMPLES) >= 5 and total >= 40
+    assert right / total >= TARGET_SHARE, [p for _, problems in results for p in problems]
 
 
 # --- bad uploads ----------------------------------------------------------------------

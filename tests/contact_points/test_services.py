@@ -90,6 +90,18 @@ def test_docx_notes_become_candidates_tied_to_articles(draft, point, coordinator
     assert MeetingNote.objects.get().candidate_count == 4
 
 
+def test_notes_naming_the_draft_by_its_title_are_tied_to_its_articles(draft, point, coordinator):
+    meeting = _meeting(point, draft, coordinator)
+    notes = [
+        "会议纪要",
+        "《示例条例》第二条的期限太短，建议延长。",
+        "参照《物业管理条例》第九条，建议第四条增加书面确认的规定。",
+    ]
+    result = services.note_upload(user=coordinator, meeting=meeting, name="纪要.docx", data=docx_bytes(notes))
+    items = list(result.batch.items.order_by("position"))
+    assert [(i.article.number, i.mentions) for i in items] == [(2, "第二条"), (4, "第四条")]
+
+
 def test_a_pdf_note_is_kept_without_candidates_and_a_bad_file_leaves_nothing(draft, point, coordinator):
     meeting = _meeting(point, draft, coordinator)
     pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -10,7 +10,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 import drafts
-from drafts.parser import parse_text
+from drafts.parser import TableCell, parse_text
 from drafts.readers import (
     MAX_DRAFT_FILE_BYTES,
     DraftFileError,
@@ -245,6 +245,32 @@ def test_docx_paragraphs_headings_and_tables() -> None:
         "前款标准每三年评估一次。",
     ]
     assert result.warnings == []
+
+
+def test_docx_cells_say_their_table_row_and_grid_column() -> None:
+    document = docx.Document()
+    document.add_paragraph("会议纪要")
+    first = document.add_table(rows=2, cols=3)
+    first.cell(0, 0).merge(first.cell(0, 1)).text = "合并的标题"
+    first.cell(0, 2).text = "提出人"
+    first.cell(1, 0).text = "1"
+    first.cell(1, 2).text = "王某"
+    first.cell(1, 2).add_paragraph("李某")
+    second = document.add_table(rows=1, cols=1)
+    second.cell(0, 0).text = "第二张表"
+    lines = docx_lines(docx_bytes(document), cells=True)
+    assert [(line.text, line.cell) for line in lines] == [
+        ("会议纪要", None),
+        ("合并的标题", TableCell(1, 0, 0)),
+        ("提出人", TableCell(1, 0, 2)),  # after a cell spanning two grid columns
+        ("1", TableCell(1, 1, 0)),
+        ("王某", TableCell(1, 1, 2)),
+        ("李某", TableCell(1, 1, 2)),
+        ("第二张表", TableCell(2, 0, 0)),
+    ]
+    assert all(line.table for line in lines[1:])
+    # Read as rows, a table line has no cell.
+    assert [line.cell for line in docx_lines(docx_bytes(document))] == [None, None, None, None]
 
 
 def test_docx_line_breaks_and_tracked_changes() -> None:
