@@ -18,7 +18,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.roles import Role
 from cms.throttle import Throttle, hit_all
 from comments import campaigns, fingerprints, sensitive
 from comments.models import (
@@ -140,13 +139,9 @@ def _clean_body(body: str, max_length: int) -> str:
     return body
 
 
-def may_post_outside_period(user) -> bool:
+def may_post_outside_period(user, draft: DraftPage) -> bool:
     """Staff answer (officially) before and after the comment period too."""
-    return user.is_authenticated and _is_staff(user)
-
-
-def _is_staff(user) -> bool:
-    return user.is_superuser or user.has_role(Role.STAFF)
+    return user.is_authenticated and user.has_perm("comments.answer_officially", draft)
 
 
 def opinion_post(
@@ -168,7 +163,7 @@ def opinion_post(
         raise OpinionError(_("请先登录再发表意见。"), code="login")
     if not user.is_active or not user.confirmed_at and not user.is_superuser:
         raise OpinionError(_("请先确认您的邮箱或手机号码，再发表意见。"), code="unconfirmed")
-    staff = _is_staff(user)
+    staff = user.has_perm("comments.answer_officially", draft)
     if not draft.live:
         raise OpinionError(_("这部草案尚未发布。"), code="not_live")
     if not staff and not draft.is_open(now):
@@ -420,7 +415,7 @@ def _transition(opinions: list[Opinion], to_state: str, *, actor, reason: str) -
 @transaction.atomic
 def opinions_moderate(*, moderator, opinion_ids: list[int], action: str, reason: str = "") -> list[Opinion]:
     """Publish, reject or hide online opinions in bulk. Returns the opinions that changed."""
-    if not (moderator.is_superuser or moderator.has_perm("comments.moderate_opinion")):
+    if not moderator.has_perm("comments.moderate_opinion"):
         raise OpinionError(_("您没有审核意见的权限。"), code="permission")
     to_state = {
         "publish": ModerationState.PUBLISHED,

@@ -267,7 +267,7 @@ def _form_page(request, draft, article, reply_to, form, status=200):
         # A refused post keeps its form and text, even when the period has just closed.
         "keep_text": form.is_bound,
         "opinion_form": form,
-        "can_post": draft.is_open() or services.may_post_outside_period(request.user),
+        "can_post": draft.is_open() or services.may_post_outside_period(request.user, draft),
         "back_url": article_url(draft, article),
     }
     return render(request, "comments/form_page.html", context, status=status)

@@ -1,7 +1,8 @@
 """Writes of the contact-point channel: solicitations, meetings, notes, batches and their submission.
 
 A coordinator acts only on the contact points they coordinate; every service that takes a point
-or one of its objects checks it (`_check_coordinator`), whatever the caller. A submitted batch's
+or one of its objects checks it (`_check_coordinator`: the rule contact_points.work_for_point), whatever
+the caller. A submitted batch's
 opinions are ordinary `Opinion`s (channel 基层立法联系点), created through the comments services.
 """
 
@@ -44,14 +45,8 @@ class ContactPointError(ValidationError):
     """A refused action, with a message in Chinese for the person who tried it."""
 
 
-def is_coordinator(user, contact_point: ContactPoint) -> bool:
-    return bool(
-        user.is_authenticated and contact_point.is_active and contact_point.coordinators.filter(pk=user.pk).exists()
-    )
-
-
 def _check_coordinator(user, contact_point: ContactPoint) -> None:
-    if not is_coordinator(user, contact_point):
+    if not user.has_perm("contact_points.work_for_point", contact_point):
         raise PermissionDenied(_("您不是该联系点的联络员。"))
 
 

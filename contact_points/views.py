@@ -55,7 +55,11 @@ def point_detail(request, pk: int):
 
 
 def _point(request, pk: int) -> ContactPoint:
-    return get_object_or_404(selectors.coordinator_points(request.user), pk=pk)
+    """The point, for one of its coordinators; any other point answers 404, as if it did not exist."""
+    point = get_object_or_404(ContactPoint, pk=pk)
+    if not request.user.has_perm("contact_points.work_for_point", point):
+        raise Http404
+    return point
 
 
 def _batch(point: ContactPoint, batch_id: int) -> OpinionBatch:

@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments import sources
 from comments.models import Disposition
 from handling.models import HandlingAction
 from handling.services import ConflictError, HandlingError, check_staff, notify_handled, opinions_lock, opinions_record
@@ -121,10 +120,6 @@ def _enqueue(task: str, *args) -> None:
     async_task(task, *args)
 
 
-def is_liaison(user, referral: Referral) -> bool:
-    return user.is_authenticated and referral.department.liaisons.filter(pk=user.pk).exists()
-
-
 def _locked_referral(referral_id: int, revision: int | None) -> Referral:
     referral = (
         Referral.objects.select_for_update(of=("self",)).select_related("department").filter(pk=referral_id).first()
@@ -143,7 +138,7 @@ def _save_referral(referral: Referral, fields: list[str]) -> None:
 
 def _as_liaison(user, referral_id: int, revision: int | None) -> Referral:
     referral = _locked_referral(referral_id, None)
-    if not is_liaison(user, referral):
+    if not user.has_perm("referrals.act_for_department", referral):
         raise PermissionDenied(_("您不是该承办单位的联络人。"))
     if revision is not None and revision != referral.revision:
         raise ConflictError(_("这件转办在您打开后已有变化，您的操作没有保存。请刷新后再试。"), code="conflict")
@@ -267,21 +262,11 @@ def referral_review(
     return referral
 
 
-def may_rate(user, referral: Referral) -> bool:
-    """The author of one of its opinions, or a coordinator of the contact point that submitted one."""
-    if not user.is_authenticated:
-        return False
-    opinions = referral.opinions.all()
-    if opinions.filter(author=user).exists():
-        return True
-    return opinions.filter(sources.spoken_for_by(user)).exists()
-
-
 @transaction.atomic
 def referral_rate(*, user, referral_id: int, rating: str, comment: str = "", now=None) -> Referral:
     """满意 / 基本满意 / 不满意. The first 不满意 reopens the referral (once); later ones are recorded."""
     referral = _locked_referral(referral_id, None)
-    if not may_rate(user, referral):
+    if not user.has_perm("referrals.rate_referral", referral):
         raise PermissionDenied(_("只有意见的提出人或报送意见的联系点可以评价。"))
     if referral.state != ReferralState.CLOSED:
         raise HandlingError(_("办结后才能评价。"), code="state")

@@ -187,17 +187,10 @@ def extension(request, pk: int):
     return _render_detail(request, referral, extension_form=form)
 
 
-def _may_read_reply(user, referral: Referral) -> bool:
-    """Its department and staff always; the proposers once the reply has been accepted."""
-    if services.is_liaison(user, referral) or user.has_perm(VIEW_PERMISSION):
-        return True
-    return referral.state == ReferralState.CLOSED and services.may_rate(user, referral)
-
-
 @login_required
 def attachment(request, pk: int, attachment_id: int):
     referral = get_object_or_404(Referral.objects.select_related("department"), pk=pk)
-    if not _may_read_reply(request.user, referral):
+    if not request.user.has_perm("referrals.read_reply", referral):
         raise Http404
     item = get_object_or_404(ReferralAttachment, pk=attachment_id, referral=referral)
     try:
@@ -222,7 +215,7 @@ def awaits_rating(referral: Referral) -> bool:
 @login_required
 def rate(request, pk: int):
     referral = get_object_or_404(Referral.objects.select_related("department", "draft"), pk=pk)
-    if not services.may_rate(request.user, referral):
+    if not request.user.has_perm("referrals.rate_referral", referral):
         raise Http404
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from cms.rules import is_staff
 from search.backends import get_backend
 from search.backends.base import KINDS, PUBLIC, SearchQuery, SearchResult
 from search.backends.database import DatabaseBackend
@@ -18,7 +19,7 @@ def access_tokens(user) -> tuple[list[str], bool]:
     departments' referred opinions; everyone what is public."""
     if user is None or not user.is_authenticated:
         return [PUBLIC], False
-    if user.is_superuser or user.has_perm("comments.view_opinion"):
+    if is_staff(user) or user.has_perm("comments.view_opinion"):
         return [PUBLIC, "staff"], True
     tokens = [PUBLIC]
     tokens += [f"point:{pk}" for pk in user.contact_points.filter(is_active=True).values_list("pk", flat=True)]

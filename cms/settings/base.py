@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_q",
+    "rules.apps.AutodiscoverRulesConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,7 +88,9 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cms.User"
-AUTHENTICATION_BACKENDS = ["cms.auth_backends.IdentifierBackend"]
+# Object permissions are predicates (`<app>/rules.py`, the rules package); model permissions come from the
+# role groups (cms.roles). Both answer user.has_perm(perm, obj).
+AUTHENTICATION_BACKENDS = ["rules.permissions.ObjectPermissionBackend", "cms.auth_backends.IdentifierBackend"]
 LOGIN_URL = "accounts:login"
 CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 # Sessions are read on every request: from the cache first (Redis in production), the database behind it.

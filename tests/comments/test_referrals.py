@@ -273,7 +273,7 @@ def test_extension_must_end_after_the_current_deadline(liaison, referral):
 
 def test_rating_by_a_stranger_is_refused(staff, liaison, referral, other, django_capture_on_commit_callbacks):
     close(staff, liaison, referral, django_capture_on_commit_callbacks)
-    assert not referrals.may_rate(other, referral)
+    assert not other.has_perm("referrals.rate_referral", referral)
     with pytest.raises(PermissionDenied):
         referrals.referral_rate(user=other, referral_id=referral.pk, rating=Satisfaction.UNSATISFIED)
     referral.refresh_from_db()
