@@ -75,8 +75,9 @@ def test_referral_rules_for_department_proposer_and_staff(draft):
     author, coordinator = UserFactory(username="au"), UserFactory(username="co")
     point = ContactPointFactory()
     point.coordinators.add(coordinator)
+    version = draft.current_version
     online = Opinion.objects.create(
-        draft=draft, version=draft.current_version, body="意见", author=author, moderation_state=ModerationState.PUBLISHED
+        draft=draft, version=version, body="意见", author=author, moderation_state=ModerationState.PUBLISHED
     )
     offline = Opinion.objects.create(
         draft=draft, version=draft.current_version, body="联系点意见", channel=Channel.CONTACT_POINT
