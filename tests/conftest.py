@@ -1,6 +1,8 @@
 import pytest
 
 from cms import sms
+from cms.roles import Role
+from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +69,31 @@ def django_db_setup(django_db_setup):
         if contents is not None:
             type(connections[alias])._test_serialized_contents = contents
     return django_db_setup
+
+
+# People and an article of the shared draft, used by the comments, handling and referrals tests.
+
+
+@pytest.fixture
+def article(draft):
+    return draft.current_version.provisions.get(kind="article", number=5)
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(username="citizen1", display_name="老张")
+
+
+@pytest.fixture
+def other(db):
+    return UserFactory(username="citizen2", display_name="小李")
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="mod", roles=[Role.MODERATOR])
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff1", display_name="法工委", roles=[Role.STAFF])

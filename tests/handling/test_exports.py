@@ -21,8 +21,7 @@ from handling import exports
 from handling import services as handling
 from handling.models import ExportJob, ExportState
 from referrals import services as referrals
-from tests.comments.conftest import TEXT
-from tests.factories import ContactPointFactory, DepartmentFactory, UserFactory
+from tests.factories import ContactPointFactory, DepartmentFactory, UserFactory, sample_text
 from tests.libreoffice import convert_to_pdf
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +88,7 @@ def test_rows_follow_the_text_with_general_opinions_first_and_leave_out_what_doe
 def test_opinions_on_two_versions_come_version_by_version_and_name_the_stage(draft, citizen):
     old_fifth = article_no(draft, 5)
     on_old = make(draft, old_fifth, author=citizen, body="对征求意见稿第五条")
-    draft_version_create(draft=draft, result=parse_text(TEXT), stage=DraftStage.FIRST_READING)
+    draft_version_create(draft=draft, result=parse_text(sample_text()), stage=DraftStage.FIRST_READING)
     draft.refresh_from_db()
     new_second = article_no(draft, 2)
     on_new = make(draft, new_second, author=citizen, body="对一审稿第二条")
