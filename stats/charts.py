@@ -39,7 +39,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image, ImageDraw, ImageFont
 
-from drafts.word import _clean
+from cms.officialdoc import clean
 
 __all__ = [
     "Chart",
@@ -167,7 +167,7 @@ def _wrap(text: str, width: float, max_lines: int = 2) -> list[str]:
 
 def _label(text: str) -> str:
     """Label text without the characters XML cannot carry, on one line."""
-    return " ".join(_clean(str(text)).split())
+    return " ".join(clean(str(text)).split())
 
 
 def _ticks(top: float, count: int = 4) -> list[float]:
@@ -367,7 +367,7 @@ def _marker_points(marker: _Marker) -> list[tuple[float, float]]:
 
 
 def _svg(canvas: _Canvas, title: str, desc: str) -> SafeString:
-    title, desc = _clean(title), _clean(desc)
+    title, desc = clean(title), clean(desc)
     body: list[str] = []
     for shape in canvas.shapes:
         _svg_shape(shape, body)
