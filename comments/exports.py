@@ -4,7 +4,7 @@ Staff start an export in the admin (comments.export_views); a django-q2 task (`e
 while the page shows its progress. `manage.py export_opinions` writes the same files synchronously.
 
 The rows stream from the database as tuples (`values_list` through a server-side cursor) into writers
-that stream too (comments.word_export, openpyxl's write-only mode, csv), so a Civil-Code-sized
+that stream too (comments.word_export, cms.spreadsheets), so a Civil-Code-sized
 consultation of 100,000 opinions and more exports in flat memory. The summary report is made of
 grouped queries only.
 
@@ -15,8 +15,6 @@ column names the channel, the contact point and the proposer's public name, neve
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import tempfile
 from collections.abc import Callable, Iterator
@@ -31,10 +29,6 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from cms.officialdoc import (
     BODY_STYLE,
@@ -45,6 +39,7 @@ from cms.officialdoc import (
     OfficialDocument,
     Table,
 )
+from cms.spreadsheets import write_csv, write_xlsx
 from comments.models import (
     ADOPTING,
     Channel,
@@ -77,10 +72,6 @@ PROGRESS_EVERY = 1000
 EXCERPT_CHARS = 60
 TOP_ARTICLES = 20
 SOURCE_SEPARATOR = " · "
-# Characters with which a spreadsheet cell would start a formula (and tab / carriage return, which some
-# programs strip before looking): such text is neutralised (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 Progress = Callable[[int], None]
 
 # Article text order: opinions on the draft as a whole first, then by version and position, then id.
@@ -266,64 +257,20 @@ def _sheet_title(meta: TableMeta) -> str:
 
 
 def export_xlsx(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
-    """The adoption table's rows as .xlsx (openpyxl's write-only mode: rows go to disk as they come)."""
-    draft = _draft(draft_id)
-    meta = table_meta(draft)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("意见采纳情况"))
-    for index, (_label, width) in enumerate(SHEET_COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A3"
-
-    def styled(value, font: Font) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = font
-        return cell
-
-    sheet.append([styled(_sheet_title(meta), Font(bold=True, size=14))])
-    sheet.append([styled(label, Font(bold=True)) for label, _width in SHEET_COLUMNS])
-    count = 0
-    for values in _sheet_values(draft_id, progress):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
-        count += 1
-    workbook.save(out)
-    return count
-
-
-def _xlsx_cell(sheet, value):
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not value.startswith(FORMULA_STARTS):
-        return value
-    # Stored as text whatever it starts with, and marked so that Excel keeps it text when edited.
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
-
-
-def _csv_text(value):
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """The adoption table's rows as .xlsx, streamed (cms.spreadsheets)."""
+    meta = table_meta(_draft(draft_id))
+    return write_xlsx(
+        out,
+        sheet_title=_("意见采纳情况"),
+        title=_sheet_title(meta),
+        columns=SHEET_COLUMNS,
+        rows=_sheet_values(draft_id, progress),
+    )
 
 
 def export_csv(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
-    """The adoption table's rows as CSV: UTF-8 with a BOM (so that Excel reads it as UTF-8), a header row."""
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    try:
-        writer = csv.writer(text)
-        writer.writerow([label for label, _width in SHEET_COLUMNS])
-        count = 0
-        for values in _sheet_values(draft_id, progress):
-            writer.writerow([_csv_text(value) for value in values])
-            count += 1
-    finally:
-        text.detach()  # flushed, and `out` stays open for the caller
-    return count
+    """The adoption table's rows as CSV (cms.spreadsheets): UTF-8 with a BOM, a header row."""
+    return write_csv(out, header=[label for label, _width in SHEET_COLUMNS], rows=_sheet_values(draft_id, progress))
 
 
 # The summary report -------------------------------------------------------------------------------
