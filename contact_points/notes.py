@@ -13,11 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cms.uploads import KIND_LABELS, UploadError, sniff
 from drafts.numerals import MAX_NUMBER, from_chinese
 from drafts.parser import SourceLine
 from drafts.readers import docx_lines
-
-from .uploads import KIND_LABELS, UploadError, sniff, upload_errors
 
 __all__ = ["Candidate", "article_refs", "read_notes"]
 
@@ -132,9 +131,7 @@ def read_notes(data: bytes, *, known_articles: set[int] | None = None) -> list[C
         raise UploadError(
             f"只能从 Word 文档（.docx）中读取会议纪要的意见，该文件是{KIND_LABELS[kind]}。", "unsupported"
         )
-    with upload_errors():
-        lines = docx_lines(data, cells=True)
-    return _NotesReader(known_articles).read(lines)
+    return _NotesReader(known_articles).read(docx_lines(data, cells=True))
 
 
 class _NotesReader:

@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cms.spreadsheets import HEADER_FILL, HEADER_FONT, append_row, cell_text, write_csv, write_xlsx
+from cms.uploads import UploadError, decode_text
 from drafts.numerals import MAX_NUMBER, article_label, from_chinese
-from drafts.readers import DraftFileError, decode_text
 
 __all__ = [
     "CATALOGUE_SHEET",
@@ -279,7 +279,7 @@ def _xlsx_values(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]
 def _read_csv(data: bytes, *, known_articles: set[int], max_rows: int) -> SheetResult:
     try:
         text = decode_text(data)
-    except DraftFileError as exc:
+    except UploadError as exc:
         if exc.code != "empty":
             raise SheetFileError(
                 "无法识别该 CSV 文件的文字编码。请在 Excel 中选择“另存为”，"
