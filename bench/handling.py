@@ -3,13 +3,13 @@
 Four figures, one benchmark (`python -m bench handling`), on the data set's draft (bench/dataset.py;
 never built here: without it the benchmark is skipped with a note):
 
-* export_100k_s: `comments.exports.export_build` of a 意见采纳情况表 (.docx) job, the django-q2 task
+* export_100k_s: `handling.exports.export_build` of a 意见采纳情况表 (.docx) job, the django-q2 task
   as a worker runs it (count, stream the rows into a temporary file, progress every 1,000 rows, store
   the file in the private storage), for a draft of 100,000 opinions. It runs in a fresh Python
   process, so that
 * export_100k_rss_mb: is that process's peak resident memory (its own ru_maxrss, Django and all).
 * naive_ratio: the same table for the first 10,000 of those rows written with python-docx alone
-  (`comments.word_export.naive_adoption_table`, `table.add_row()` per opinion) over ours
+  (`naive_adoption_table` below, `table.add_row()` per opinion) over ours
   (`write_adoption_table`, median of three), on one list of rows, after checking that both files
   hold the same cell texts.
 * bulk_10k_s: `comments.handling.opinions_dispose` of 10,000 opinions of the data set's hot article
@@ -229,10 +229,40 @@ def _row_texts(data: bytes) -> list[str]:
     ]
 
 
+def naive_adoption_table(out, *, meta, rows) -> int:
+    """The adoption table through python-docx alone, a row at a time: the baseline a team would write.
+
+    The same title block, header row, column styles and excerpts as `write_adoption_table`, so that
+    both files hold the same cell texts; only for comparison, with no special case for a draft
+    without opinions.
+    """
+    from cms.officialdoc import clean, lines
+    from handling.word_export import ADOPTION_TABLE, EXCERPT_STYLE, HEADER, adoption_document, numbered_rows
+
+    document = adoption_document(meta)
+    document.table(ADOPTION_TABLE, [], header=HEADER)
+    word = document.docx()
+    table = word.tables[0]
+    # Looked up once: python-docx finds a style by scanning all of them.
+    wanted = {*ADOPTION_TABLE.styles, EXCERPT_STYLE}
+    styles = {style.style_id: style for style in word.styles if style.style_id in wanted}
+    count = 0
+    for count, row, excerpt in numbered_rows(rows):
+        cells = table.add_row().cells
+        values = (str(count), row.article, row.body, row.source, row.disposition, row.reason)
+        for cell, value, style in zip(cells, values, ADOPTION_TABLE.styles, strict=True):
+            cell.text = "\n".join(lines(clean(value)))
+            cell.paragraphs[0].style = styles[style]
+        if excerpt := "\n".join(lines(clean(excerpt))):
+            cells[1].add_paragraph(excerpt, styles[EXCERPT_STYLE])
+    word.save(out)
+    return count
+
+
 def measure_naive(draft, count: int, *, log=print) -> tuple[float, float, float]:
     """(naive seconds, our seconds, ratio) for the first `count` rows of the draft's table."""
     from handling.exports import adoption_rows, table_meta
-    from handling.word_export import naive_adoption_table, write_adoption_table
+    from handling.word_export import write_adoption_table
 
     rows = list(islice(adoption_rows(draft.pk), count))
     meta = table_meta(draft)

@@ -20,11 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
+from cms.uploads import KIND_LABELS, UploadError, sniff
 from drafts.citations import HEADING_LABEL_RE, NUMERAL, Scope, find_citations, whole_article
 from drafts.parser import SourceLine
 from drafts.readers import docx_lines
-
-from .uploads import KIND_LABELS, UploadError, sniff, upload_errors
 
 __all__ = ["MAX_RANGE", "Candidate", "article_refs", "read_notes"]
 
@@ -190,8 +189,7 @@ def read_notes(data: bytes, *, known_articles: set[int] | None = None, draft_tit
         raise UploadError(
             f"只能从 Word 文档（.docx）中读取会议纪要的意见，该文件是{KIND_LABELS[kind]}。", "unsupported"
         )
-    with upload_errors():
-        lines = docx_lines(data, cells=True)
+    lines = docx_lines(data, cells=True)
     return _NotesReader(known_articles, (draft_title,) if draft_title else ()).read(lines)
 
 

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.uploads import UploadError
 from comments.models import Channel
 from comments.services import OfflineOpinion, opinions_import
 from contact_points import notes as notes_reader
@@ -124,7 +125,7 @@ def note_upload(*, user, meeting: Meeting, name: str, data: bytes) -> NoteResult
     try:
         kind = uploads.check_note_upload(name, data)
         found = notes_reader.read_notes(data, draft_title=meeting.draft.title) if kind == "docx" else []
-    except uploads.UploadError as exc:
+    except UploadError as exc:
         raise ContactPointError(exc.message, code=exc.code) from exc
     note = MeetingNote(
         meeting=meeting,
@@ -288,7 +289,7 @@ def batch_import_sheet(*, user, batch: OpinionBatch, name: str, data: bytes) -> 
         kind = uploads.check_sheet_upload(name, data)
         articles = _article_ids(batch.version_id)
         result = spreadsheet.read_sheet(data, kind, known_articles=set(articles))
-    except (uploads.UploadError, spreadsheet.SheetFileError) as exc:
+    except (UploadError, spreadsheet.SheetFileError) as exc:
         raise ContactPointError(getattr(exc, "message", str(exc)), code="file") from exc
     if result.errors:
         raise ContactPointError([error.message for error in result.errors], code="rows")

@@ -19,16 +19,15 @@ from typing import TypedDict
 
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
+from cms.spreadsheets import HEADER_FILL, HEADER_FONT, append_row, cell_text, write_csv, write_xlsx
+from cms.uploads import UploadError, decode_text
 from drafts.citations import whole_article
 from drafts.numerals import MAX_NUMBER, article_label
-from drafts.readers import DraftFileError, decode_text
 
 __all__ = [
     "CATALOGUE_SHEET",
@@ -58,8 +57,6 @@ MAX_LISTED_ERRORS = 50
 HEADER_SEARCH_ROWS = 10
 #: Excel's own limit; a row number beyond it means a damaged or hostile file.
 EXCEL_MAX_ROWS = 1_048_576
-#: Excel's limit on the text in one cell.
-EXCEL_MAX_CELL_CHARS = 32_767
 
 OPINION_SHEET = "意见"
 CATALOGUE_SHEET = "条文目录"
@@ -105,12 +102,7 @@ _CORRUPT_XLSX = (
     "“Excel 工作簿（.xlsx）”，再重新上传。"
 )
 
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 class SheetFileError(ValueError):
@@ -165,7 +157,7 @@ def template_xlsx(*, draft_title: str, articles: list[tuple[int, str]]) -> bytes
     The template carries no sample rows: an example left in place would be imported as an opinion.
     """
     workbook = Workbook()
-    workbook.properties.title = _cell_text(draft_title)
+    workbook.properties.title = cell_text(draft_title)
     sheet = workbook.active
     sheet.title = OPINION_SHEET
     hints = {
@@ -177,8 +169,8 @@ def template_xlsx(*, draft_title: str, articles: list[tuple[int, str]]) -> bytes
     widths = {ARTICLE: 14, BODY: 80, PROPOSER: 18, CATEGORY: 14}
     for column, name in enumerate(TEMPLATE_HEADERS, start=1):
         cell = sheet.cell(row=1, column=column, value=name)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         cell.comment = Comment(hints[name], "填写说明")
         cell.comment.width, cell.comment.height = 240, 80
         letter = get_column_letter(column)
@@ -205,18 +197,18 @@ def template_xlsx(*, draft_title: str, articles: list[tuple[int, str]]) -> bytes
     sheet.add_data_validation(validation)
 
     catalogue = workbook.create_sheet(CATALOGUE_SHEET)
-    catalogue.append([_cell_text(f"《{draft_title}》条文目录")])
+    append_row(catalogue, [f"《{draft_title}》条文目录"])
     catalogue.merge_cells("A1:B1")
     catalogue["A1"].font = Font(bold=True, size=13)
     catalogue.append(["条款", "条文（节选）"])
     for cell in catalogue[2]:
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
     for number, text in articles:
         excerpt = " ".join(text.split())
         if len(excerpt) > 40:
             excerpt = excerpt[:40] + "……"
-        _append_text(catalogue, [article_label(number), excerpt])
+        append_row(catalogue, [article_label(number), excerpt])
     catalogue.column_dimensions["A"].width = 16
     catalogue.column_dimensions["B"].width = 90
     catalogue.freeze_panes = "A3"
@@ -227,9 +219,9 @@ def template_xlsx(*, draft_title: str, articles: list[tuple[int, str]]) -> bytes
 
 def template_csv() -> bytes:
     """The header row alone, in UTF-8 with a BOM so that Excel does not read it as GBK."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(TEMPLATE_HEADERS)
-    return buffer.getvalue().encode("utf-8-sig")
+    buffer = io.BytesIO()
+    write_csv(buffer, header=TEMPLATE_HEADERS, rows=[])
+    return buffer.getvalue()
 
 
 # --- reading --------------------------------------------------------------------------
@@ -288,7 +280,7 @@ def _xlsx_values(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]
 def _read_csv(data: bytes, *, known_articles: set[int], max_rows: int) -> SheetResult:
     try:
         text = decode_text(data)
-    except DraftFileError as exc:
+    except UploadError as exc:
         if exc.code != "empty":
             raise SheetFileError(
                 "无法识别该 CSV 文件的文字编码。请在 Excel 中选择“另存为”，"
@@ -531,54 +523,33 @@ def _shorten(text: str, limit: int = 20) -> str:
 def feedback_xlsx(*, title: str, rows: Sequence[FeedbackRow]) -> bytes:
     """The feedback table (反馈表) a contact point receives on how its opinions were handled.
 
-    Laid out for printing: landscape, one page wide, the header repeated on every page.
+    Laid out for printing (cms.spreadsheets): landscape, one page wide, the header repeated on every
+    page, the text of every cell wrapped.
     """
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "反馈表"
     widths = (6, 24, 12, 50, 12, 14, 40, 16)
-    columns = len(FEEDBACK_HEADERS)
-
-    _append_text(sheet, [title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = _CENTER
-    sheet.row_dimensions[1].height = 30
-
-    sheet.append(list(FEEDBACK_HEADERS))
-    for cell in sheet[2]:
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.alignment = _CENTER
-        cell.border = _BORDER
-    for number, row in enumerate(rows, start=1):
-        _append_text(
-            sheet,
-            [
-                row["draft"],
-                row["article"],
-                row["body"],
-                row["proposer"],
-                row["disposition"],
-                row["reason"],
-                _chinese_date(row["submitted_at"]),
-            ],
-            first=number,
-        )
-        for cell in sheet[sheet.max_row]:
-            cell.alignment = _WRAP_TOP
-            cell.border = _BORDER
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-    sheet.freeze_panes = "A3"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    return _save(workbook)
+    values = (
+        [
+            number,
+            row["draft"],
+            row["article"],
+            row["body"],
+            row["proposer"],
+            row["disposition"],
+            row["reason"],
+            _chinese_date(row["submitted_at"]),
+        ]
+        for number, row in enumerate(rows, start=1)
+    )
+    buffer = io.BytesIO()
+    write_xlsx(
+        buffer,
+        sheet_title="反馈表",
+        title=title,
+        columns=list(zip(FEEDBACK_HEADERS, widths, strict=True)),
+        rows=values,
+        wrap=True,
+    )
+    return buffer.getvalue()
 
 
 def _chinese_date(value: datetime | date | None) -> str:
@@ -591,23 +562,6 @@ def _chinese_date(value: datetime | date | None) -> str:
 
 
 # --- writing helpers ------------------------------------------------------------------
-
-
-def _cell_text(value: object) -> str:
-    """Text an .xlsx cell can hold: no control characters, no more than Excel accepts."""
-    return ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))[:EXCEL_MAX_CELL_CHARS]
-
-
-def _append_text(sheet: Worksheet, values: list[object], first: object = None) -> None:
-    """Append a row of text cells, after an optional leading non-text cell.
-
-    The type is forced to text: openpyxl stores a string starting with "=" as a formula, and an
-    opinion must never become one in the spreadsheet staff open.
-    """
-    leading = [] if first is None else [first]
-    sheet.append([*leading, *(_cell_text(value) for value in values)])
-    for cell in sheet[sheet.max_row][len(leading) :]:
-        cell.data_type = "s"
 
 
 def _save(workbook: Workbook) -> bytes:

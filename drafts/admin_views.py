@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.uploads import UploadError
 from drafts.models import DraftIndexPage, DraftPage, DraftStage, Provision
 from drafts.parser import ParseResult, parse_text
-from drafts.readers import MAX_DRAFT_FILE_BYTES, DraftFileError, read_draft_file
+from drafts.readers import MAX_DRAFT_FILE_BYTES, read_draft_file
 from drafts.services import draft_create, draft_version_create, version_match
 from drafts.text import tree_text
 
@@ -80,7 +81,7 @@ class DraftImportForm(forms.Form):
                 return data
             try:
                 self.result = read_draft_file(upload.name, upload.read())
-            except DraftFileError as exc:
+            except UploadError as exc:
                 self.add_error("file", exc.message)
                 return data
             self.source_name = data["source_name"] = upload.name

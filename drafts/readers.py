@@ -1,26 +1,27 @@
 """Turn an uploaded draft file into a parsed provision tree.
 
 Uploads come from legislative staff and from the public, so the file type is decided
-from the content (an extension says little) and every refusal carries a message in
-Chinese that tells the user what to do.  Accepted: plain text / Markdown in UTF-8,
-UTF-16 (with BOM) or GB18030/GBK, and Word .docx.
+from the content (an extension says little), the file passes the safety checks every
+upload does (cms.uploads), and every refusal carries a message in Chinese that tells the
+user what to do.  Accepted: plain text / Markdown in UTF-8, UTF-16 (with BOM) or
+GB18030/GBK, and Word .docx.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from itertools import islice
 
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
+
+from cms import uploads
+from cms.uploads import UploadError
 
 from .numerals import MAX_NUMBER, to_chinese
 from .parser import (
@@ -38,69 +39,23 @@ from .parser import (
 __all__ = [
     "ACCEPTED_FORMATS",
     "MAX_DRAFT_FILE_BYTES",
-    "MAX_UNCOMPRESSED_BYTES",
     "DraftFileError",
-    "decode_text",
     "docx_lines",
     "read_draft_file",
     "write_docx",
 ]
 
 MAX_DRAFT_FILE_BYTES = 20 * 1024 * 1024
-#: A .docx whose members would inflate beyond this is refused as a zip bomb.
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-#: Highest compression ratio accepted for a large member (real XML compresses ~10:1).
-MAX_COMPRESSION_RATIO = 100
-#: Members smaller than this cannot do harm whatever their ratio.
-RATIO_CHECK_MIN_BYTES = 1024 * 1024
-MAX_ZIP_MEMBERS = 10_000
 
 ACCEPTED_FORMATS = "可接受的格式：纯文本（.txt）、Markdown（.md）、Word 文档（.docx）。"
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_UNSUPPORTED_MAGICS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "PDF 文件"),
-    (b"\x89PNG\r\n\x1a\n", "图片文件（PNG）"),
-    (b"\xff\xd8\xff", "图片文件（JPEG）"),
-    (b"GIF87a", "图片文件（GIF）"),
-    (b"GIF89a", "图片文件（GIF）"),
-    (b"BM", "图片文件（BMP）"),
-    (b"II*\x00", "图片文件（TIFF）"),
-    (b"MM\x00*", "图片文件（TIFF）"),
-    (b"{\\rtf", "RTF 文件"),
-    (b"Rar!", "RAR 压缩包"),
-    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
-)
-# Other zip-based formats users confuse with .docx, found by a member they contain.
-_OTHER_ZIP_FORMATS = (
-    ("xl/workbook.xml", "Excel 表格（.xlsx）"),
-    ("ppt/presentation.xml", "PowerPoint 演示文稿（.pptx）"),
-    ("content.xml", "OpenDocument 文件（.odt 等）"),
-)
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
 
+class DraftFileError(UploadError):
+    """A readable file that is not a draft regulation; ``message`` is for the user (Chinese).
 
-# C0/C1 controls (except tab, newlines, form feed), private-use areas, lone surrogates.
-_ODD_CHARS_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
-
-
-class DraftFileError(ValueError):
-    """An uploaded file that cannot be imported; ``message`` is for the user (Chinese).
-
-    ``code`` lets callers and tests tell the cases apart without matching text.
+    The other refusals of an upload (empty, too large, encrypted, damaged, not a text …) are
+    cms.uploads.UploadError, which callers catch for both.
     """
-
-    def __init__(self, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 # --- entry point ----------------------------------------------------------------------
@@ -109,173 +64,22 @@ class DraftFileError(ValueError):
 def read_draft_file(name: str, data: bytes) -> ParseResult:
     """Read an uploaded draft (dispatching on content, not on ``name``) and parse it.
 
-    Raises DraftFileError for anything that is not a readable regulation text,
-    including a text in which no 第…条 article can be found.
+    Raises UploadError for anything that is not a readable regulation text: DraftFileError,
+    a kind of it, for a readable text in which no 第…条 article can be found.
     """
-    if not data:
-        raise DraftFileError("文件为空，请选择包含法规草案全文的文件。", "empty")
-    if len(data) > MAX_DRAFT_FILE_BYTES:
-        size, limit = len(data) / 1024 / 1024, MAX_DRAFT_FILE_BYTES // 1024 // 1024
-        raise DraftFileError(
-            f"文件过大（{size:.1f} MB），草案文件不能超过 {limit} MB。",
-            "too_large",
-        )
-    if data.startswith(_OLE_MAGIC):
-        raise _ole_error(name, data)
-    if data.startswith(_ZIP_MAGICS):
-        result = parse_lines(docx_lines(data))
+    uploads.check_size(data, limit=MAX_DRAFT_FILE_BYTES)
+    if uploads.is_ole(data):
+        raise uploads.ole_refusal(name, data, ACCEPTED_FORMATS, kinds=("docx",))
+    if uploads.is_zip(data):
+        document = uploads.open_docx(data, accepted=ACCEPTED_FORMATS)
+        result = parse_lines(_DocxReader(document).lines())
     else:
-        for magic, kind in _UNSUPPORTED_MAGICS:
-            if data.startswith(magic):
-                raise DraftFileError(f"不支持{kind}。{ACCEPTED_FORMATS}", "unsupported")
-        result = parse_text(decode_text(data))
+        if kind := uploads.binary_label(data):
+            raise UploadError(f"不支持{kind}。{ACCEPTED_FORMATS}", "unsupported")
+        result = parse_text(uploads.decode_text(data, accepted=ACCEPTED_FORMATS))
     if not result.is_valid:
         raise DraftFileError("未在文件中找到“第……条”形式的条文，请检查文件是否为法规草案。", "no_articles")
     return result
-
-
-def _ole_error(name: str, data: bytes) -> DraftFileError:
-    """OLE2 is both the old .doc format and the container of an encrypted .docx.
-
-    Stream names are stored in UTF-16LE in the container's directory; a .docx name on
-    an OLE file without a WordDocument stream can only be an encrypted .docx.
-    """
-    encrypted = DraftFileError(
-        "该 Word 文件设置了打开密码（已加密），系统无法读取。请在 Word 中取消密码保护并另存为 .docx 后重新上传。",
-        "encrypted",
-    )
-    old_doc = DraftFileError(
-        "这是旧版 Word 文档（.doc），系统无法直接读取。请在 Word 中选择“另存为”，保存为 Word 文档（.docx）后重新上传。",
-        "doc",
-    )
-    suffix = name.lower().rsplit(".", 1)[-1]
-    if "EncryptionInfo".encode("utf-16-le") in data:
-        return encrypted
-    if "WordDocument".encode("utf-16-le") in data:
-        return old_doc
-    if suffix == "docx":
-        return encrypted
-    if suffix == "doc":
-        return old_doc
-    return DraftFileError(
-        f"这是旧版 Office 二进制文件，系统无法读取。请另存为 .docx 后重新上传。{ACCEPTED_FORMATS}",
-        "doc",
-    )
-
-
-# --- text -----------------------------------------------------------------------------
-
-
-def decode_text(data: bytes) -> str:
-    """Decode text bytes: BOM first, then strict UTF-8, then GB18030 (a superset of GBK).
-
-    GB18030 decodes almost any byte string, so its result must also look like text.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                break
-            return _checked_text(text)
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return _checked_text(text)
-    raise DraftFileError(
-        f"无法识别文件的文字编码。请将文件另存为 UTF-8 编码的文本后重新上传。{ACCEPTED_FORMATS}",
-        "encoding",
-    )
-
-
-def _looks_like_text(text: str) -> bool:
-    """Few control or private-use characters: not binary data mis-decoded.
-
-    A stray control character (a vertical tab pasted from Word) is tolerated; binary
-    data decoded as GB18030 is full of them.
-    """
-    limit = max(3, len(text) // 100)
-    # islice stops the scan as soon as the limit is passed.
-    return len(list(islice(_ODD_CHARS_RE.finditer(text), limit + 1))) <= limit
-
-
-def _checked_text(text: str) -> str:
-    if not _looks_like_text(text):
-        raise DraftFileError(f"文件不是可识别的文本文件。{ACCEPTED_FORMATS}", "encoding")
-    if not normalize_chars(text).strip():
-        raise DraftFileError("文件为空，请选择包含法规草案全文的文件。", "empty")
-    return text
-
-
-# --- .docx: safety checks -------------------------------------------------------------
-
-
-def _corrupt() -> DraftFileError:
-    return DraftFileError(
-        "文件已损坏，或不是有效的 Word 文档（.docx），无法打开。请在 Word 中打开并另存为 .docx 后重新上传。",
-        "corrupt",
-    )
-
-
-def _zip_bomb() -> DraftFileError:
-    return DraftFileError(
-        "Word 文件解压后的体积异常（疑似“压缩炸弹”），已拒绝处理。请检查文件后重新上传。",
-        "zip_bomb",
-    )
-
-
-def _check_zip(data: bytes, *, required_members: tuple[str, ...] = ("word/document.xml",)) -> str:
-    """Refuse corrupt archives, zip bombs and zips holding none of ``required_members``.
-
-    Declared sizes are checked before anything is decompressed; then every member is
-    inflated once with a running cap, because declared sizes can lie and because this
-    also surfaces CRC errors before python-docx gets the file.  Returns the first of
-    ``required_members`` found, which tells apart the formats a caller accepts
-    (``word/document.xml`` for .docx, ``xl/workbook.xml`` for .xlsx).
-    """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise _corrupt() from exc
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ZIP_MEMBERS or (sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES):
-            raise _zip_bomb()
-        for info in infos:
-            ratio_limit = MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
-            if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > ratio_limit:
-                raise _zip_bomb()
-        names = {info.filename for info in infos}
-        found = next((member for member in required_members if member in names), None)
-        if found is None:
-            kind = next((k for member, k in _OTHER_ZIP_FORMATS if member in names), "压缩文件")
-            raise DraftFileError(f"该文件是{kind}，不是 Word 文档（.docx）。{ACCEPTED_FORMATS}", "not_word")
-        _inflate_all(archive)
-    return found
-
-
-def _inflate_all(archive: zipfile.ZipFile) -> None:
-    total = 0
-    try:
-        for info in archive.infolist():
-            with archive.open(info) as member:
-                while chunk := member.read(64 * 1024):
-                    total += len(chunk)
-                    if total > MAX_UNCOMPRESSED_BYTES:
-                        raise _zip_bomb()
-    # RuntimeError: a password-protected member; NotImplementedError: unknown compression.
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        NotImplementedError,
-        RuntimeError,
-    ) as exc:
-        raise _corrupt() from exc
 
 
 # --- .docx: numbering -----------------------------------------------------------------
@@ -559,13 +363,9 @@ def docx_lines(data: bytes, *, cells: bool = False) -> list[SourceLine]:
     ``SourceLine.line`` is the number of the paragraph (or table row) in the body.  With
     ``cells``, table cells are not joined into rows: each paragraph in a cell is a line
     (flagged ``table``, with its ``cell``) numbered as a paragraph.
+    Raises cms.uploads.UploadError for a file that is not a readable .docx.
     """
-    _check_zip(data)
-    try:
-        document = Document(io.BytesIO(data))
-    except Exception as exc:  # anything python-docx/lxml raise means an unreadable file
-        raise _corrupt() from exc
-    return list(_DocxReader(document, cells=cells).lines())
+    return list(_DocxReader(uploads.open_docx(data), cells=cells).lines())
 
 
 # --- writing .docx --------------------------------------------------------------------

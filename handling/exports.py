@@ -4,7 +4,7 @@ Staff start an export in the admin (handling.export_views); a django-q2 task (`e
 while the page shows its progress. `manage.py export_opinions` writes the same files synchronously.
 
 The rows stream from the database as tuples (`values_list` through a server-side cursor) into writers
-that stream too (handling.word_export, openpyxl's write-only mode, csv), so a Civil-Code-sized
+that stream too (handling.word_export, cms.spreadsheets), so a Civil-Code-sized
 consultation of 100,000 opinions and more exports in flat memory. The summary report is made of
 grouped queries only.
 
@@ -15,11 +15,8 @@ column names the channel, the contact point and the proposer's public name, neve
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,37 +29,24 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
+from cms.officialdoc import (
+    BODY_STYLE,
+    HEADING_STYLE,
+    STAGE_STYLE,
+    TABLE_NUMBER_STYLE,
+    TITLE_STYLE,
+    OfficialDocument,
+    Table,
+)
+from cms.spreadsheets import write_csv, write_xlsx
 from comments import sources
 from comments.models import ADOPTING, Channel, Disposition
 from comments.selectors import opinions_counted
 from drafts.models import DraftPage, DraftStage, Provision, ProvisionKind
 from drafts.numerals import to_chinese
-from drafts.word import (
-    BODY_STYLE,
-    HEADING_FONT,
-    SIZE_3,
-    TITLE_STYLE,
-    _BodyWriter,
-    _run_properties,
-)
-from drafts.word import STAGE_STYLE as DRAFT_STAGE_STYLE
 from handling.models import ExportFormat, ExportJob, ExportState
-from handling.word_export import (
-    FONT_TABLE_PART,
-    NO_OPINIONS,
-    AdoptionRow,
-    TableMeta,
-    _with_font_fallbacks,
-    official_document,
-    write_adoption_table,
-)
+from handling.word_export import NO_OPINIONS, AdoptionRow, TableMeta, write_adoption_table
 
 __all__ = [
     "adoption_rows",
@@ -83,10 +67,6 @@ PROGRESS_EVERY = 1000
 EXCERPT_CHARS = 60
 TOP_ARTICLES = 20
 SOURCE_SEPARATOR = " · "
-# Characters with which a spreadsheet cell would start a formula (and tab / carriage return, which some
-# programs strip before looking): such text is neutralised (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 Progress = Callable[[int], None]
 
 # Article text order: opinions on the draft as a whole first, then by version and position, then id.
@@ -273,77 +253,23 @@ def _sheet_title(meta: TableMeta) -> str:
 
 
 def export_xlsx(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
-    """The adoption table's rows as .xlsx (openpyxl's write-only mode: rows go to disk as they come)."""
-    draft = _draft(draft_id)
-    meta = table_meta(draft)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("意见采纳情况"))
-    for index, (_label, width) in enumerate(SHEET_COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A3"
-
-    def styled(value, font: Font) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = font
-        return cell
-
-    sheet.append([styled(_sheet_title(meta), Font(bold=True, size=14))])
-    sheet.append([styled(label, Font(bold=True)) for label, _width in SHEET_COLUMNS])
-    count = 0
-    for values in _sheet_values(draft_id, progress):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
-        count += 1
-    workbook.save(out)
-    return count
-
-
-def _xlsx_cell(sheet, value):
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not value.startswith(FORMULA_STARTS):
-        return value
-    # Stored as text whatever it starts with, and marked so that Excel keeps it text when edited.
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
-
-
-def _csv_text(value):
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """The adoption table's rows as .xlsx, streamed (cms.spreadsheets)."""
+    meta = table_meta(_draft(draft_id))
+    return write_xlsx(
+        out,
+        sheet_title=_("意见采纳情况"),
+        title=_sheet_title(meta),
+        columns=SHEET_COLUMNS,
+        rows=_sheet_values(draft_id, progress),
+    )
 
 
 def export_csv(out: BinaryIO, draft_id: int, progress: Progress | None = None) -> int:
-    """The adoption table's rows as CSV: UTF-8 with a BOM (so that Excel reads it as UTF-8), a header row."""
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    try:
-        writer = csv.writer(text)
-        writer.writerow([label for label, _width in SHEET_COLUMNS])
-        count = 0
-        for values in _sheet_values(draft_id, progress):
-            writer.writerow([_csv_text(value) for value in values])
-            count += 1
-    finally:
-        text.detach()  # flushed, and `out` stays open for the caller
-    return count
+    """The adoption table's rows as CSV (cms.spreadsheets): UTF-8 with a BOM, a header row."""
+    return write_csv(out, header=[label for label, _width in SHEET_COLUMNS], rows=_sheet_values(draft_id, progress))
 
 
 # The summary report -------------------------------------------------------------------------------
-
-SUMMARY_HEADING_STYLE = "SummaryHeading"
-_SUMMARY_STYLES = (
-    (
-        SUMMARY_HEADING_STYLE,
-        "汇总报告一级标题",
-        {"align": "both", "first_line_chars": 2, "keep_next": True},
-        _run_properties(HEADING_FONT, SIZE_3),
-    ),
-)
 
 
 @dataclass
@@ -482,25 +408,21 @@ def export_summary(out: BinaryIO, draft_id: int, progress: Progress | None = Non
     with translation.override(settings.LANGUAGE_CODE):
         figures = summary_figures(draft_id)
         document = _summary_document(draft, figures)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    _copy_with_font_fallbacks(buffer, out)
+    document.save(out)
     if progress:
         progress(figures.total.count)
     return figures.total.count
 
 
-def _summary_document(draft: DraftPage, figures: Summary):
+def _summary_document(draft: DraftPage, figures: Summary) -> OfficialDocument:
     title = f"《{draft.title.strip().strip('《》')}》意见汇总报告"
-    document = official_document(title, _SUMMARY_STYLES)
-
-    writer = _BodyWriter(document)
-    writer.paragraph(TITLE_STYLE, (None, title))
+    document = OfficialDocument(title)
+    document.paragraph(TITLE_STYLE, title)
     stage = _version_label(draft)
     if stage:
-        writer.paragraph(DRAFT_STAGE_STYLE, (None, f"（{stage}）"))
-    writer.paragraph(BODY_STYLE)
-    writer.paragraph(BODY_STYLE, (None, _overview(draft, figures)))
+        document.paragraph(STAGE_STYLE, f"（{stage}）")
+    document.paragraph(BODY_STYLE)
+    document.paragraph(BODY_STYLE, _overview(draft, figures))
     if figures.total.count:
         header = [_("意见数"), _("已处理"), _("采纳（含部分采纳）"), _("采纳率")]
         shares = [34, 15, 15, 20, 16]
@@ -514,24 +436,21 @@ def _summary_document(draft: DraftPage, figures: Summary):
             if not rows:
                 continue
             number += 1
-            writer.paragraph(SUMMARY_HEADING_STYLE, (None, f"{to_chinese(number)}、{heading}"))
+            document.paragraph(HEADING_STYLE, f"{to_chinese(number)}、{heading}")
             total = Tally()
             for _name, tally in rows:
                 total.add(tally)
-            table = [[first, *header], *([name, *tally.cells()] for name, tally in rows), [_("合计"), *total.cells()]]
-            _table(writer, table, shares)
+            table = [*([name, *tally.cells()] for name, tally in rows), [_("合计"), *total.cells()]]
+            _table(document, [first, *header], table, shares)
         if figures.articles:
             number += 1
             heading = _("意见最多的%(n)s个条文") % {"n": len(figures.articles)}
-            writer.paragraph(SUMMARY_HEADING_STYLE, (None, f"{to_chinese(number)}、{heading}"))
-            table = [[_("序号"), _("条文"), _("意见数"), _("采纳（含部分采纳）")]]
-            table += [[str(i), name, str(t.count), str(t.adopted)] for i, (name, t) in enumerate(figures.articles, 1)]
-            _table(writer, table, [12, 38, 25, 25])
-        writer.paragraph(BODY_STYLE)
-        writer.paragraph(
-            BODY_STYLE, (None, _("注：采纳率为采纳和部分采纳的意见占已处理意见的比例；已合并、转办的意见计入已处理。"))
+            document.paragraph(HEADING_STYLE, f"{to_chinese(number)}、{heading}")
+            table = [[str(i), name, str(t.count), str(t.adopted)] for i, (name, t) in enumerate(figures.articles, 1)]
+            _table(document, [_("序号"), _("条文"), _("意见数"), _("采纳（含部分采纳）")], table, [12, 38, 25, 25])
+        document.paragraph(
+            BODY_STYLE, _("注：采纳率为采纳和部分采纳的意见占已处理意见的比例；已合并、转办的意见计入已处理。")
         )
-    writer.close()
     return document
 
 
@@ -558,30 +477,12 @@ def _overview(draft: DraftPage, figures: Summary) -> str:
     return text
 
 
-def _table(writer: _BodyWriter, rows: list[list[str]], shares: list[int]) -> None:
-    """A table of the drafts.word kind, with column widths in shares of the text width and a header
-    row in 黑体 that repeats on every page."""
-    writer.table(rows)
-    table = writer.body[-1]
-    widths = [writer.text_width * share // 100 for share in shares]
-    for column, width in zip(table.find(qn("w:tblGrid")), widths, strict=True):
-        column.set(qn("w:w"), str(width))
-    for row in table.iterfind(qn("w:tr")):
-        for cell, width in zip(row.iterfind(qn("w:tc")), widths, strict=True):
-            cell.find(qn("w:tcPr")).find(qn("w:tcW")).set(qn("w:w"), str(width))
-    header = table.find(qn("w:tr"))
-    header.insert(0, parse_xml(f"<w:trPr {nsdecls('w')}><w:cantSplit/><w:tblHeader/></w:trPr>"))
-    for run in header.iter(qn("w:r")):
-        run.insert(0, parse_xml(f'<w:rPr {nsdecls("w")}><w:rFonts w:eastAsia="{HEADING_FONT}"/></w:rPr>'))
-
-
-def _copy_with_font_fallbacks(source: io.BytesIO, out: BinaryIO) -> None:
-    """The saved document into `out`, its font table naming fallbacks for the official fonts."""
-    source.seek(0)
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in original.infolist():
-            data = original.read(info)
-            target.writestr(info.filename, _with_font_fallbacks(data) if info.filename == FONT_TABLE_PART else data)
+def _table(document: OfficialDocument, header: list[str], rows: list[list[str]], shares: list[int]) -> None:
+    """A table with column widths in shares of the text width, its figures aligned right, and a
+    header row that repeats on every page; a blank line after it."""
+    table = Table.by_shares(document.text_width, shares, number_style=TABLE_NUMBER_STYLE)
+    document.table(table, rows, header=header)
+    document.paragraph(BODY_STYLE)
 
 
 # Jobs ---------------------------------------------------------------------------------------------

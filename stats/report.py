@@ -1,7 +1,7 @@
 """The annual work report (年度立法征求意见工作报告) as a Word file in official-document style.
 
 Staff send the report up and print it for meetings, so it is laid out as the other documents
-the platform writes (``comments.word_export.official_document``: GB/T 9704 page, 方正小标宋 title,
+the platform writes (``cms.officialdoc``: GB/T 9704 page, 方正小标宋 title,
 仿宋_GB2312 三号 body, ``— 1 —`` page numbers), with headings 一、二、三… in 黑体 and the tables in
 小四.  Its charts are the dashboard's, drawn as PNG (Word cannot show our SVG) at the width of the
 text; each has a numbered caption below it and its figures as a numbered table after that, as
@@ -13,63 +13,42 @@ thousands with commas, as the dashboards do.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from docx.document import Document as WordDocument
-from docx.oxml.ns import qn
-from docx.shared import Twips
-from lxml import etree
-
-from drafts.word import (
+from cms.officialdoc import (
     BODY_FONT,
     BODY_STYLE,
     FULL_WIDTH_SPACE,
     HEADING_FONT,
+    HEADING_STYLE,
     SIZE_3,
+    SIZE_SMALL_4,
+    TABLE_NUMBER_STYLE,
     TITLE_STYLE,
-    _BodyWriter,
-    _run_properties,
+    OfficialDocument,
+    ParagraphStyle,
+    Table,
 )
-from handling.word_export import SIZE_SMALL_4, official_document
 from stats import charts
 
 __all__ = ["NO_DATA", "DraftLine", "YearFigures", "annual_report"]
 
 NO_DATA = "本年度暂无征求意见工作数据。"
 
-HEADING_STYLE = "ReportHeading"
 FIGURE_STYLE = "ReportFigure"
 FIGURE_CAPTION_STYLE = "ReportFigureCaption"
 TABLE_CAPTION_STYLE = "ReportTableCaption"
-HEADER_STYLE = "ReportTableHeader"
-CELL_STYLE = "ReportTableCell"
-NUMBER_STYLE = "ReportTableNumber"
 
-# Exact line heights in the tables (16 pt for 小四), as in comments.word_export, so that a
-# machine without 仿宋 fits as many rows on a page as one with it.
-_IN_CELL = {"line": SIZE_SMALL_4 * 10 * 4 // 3}
-_CAPTION = {"keep_next": True}
+# Off the page's 22-line grid, which would give every line of a caption or picture paragraph the
+# 29 pt of a line of body text, as the tables' own styles are (cms.officialdoc).
 _STYLES = (
-    (
-        HEADING_STYLE,
-        "报告一级标题",
-        {"align": "both", "first_line_chars": 2, "outline": 1, "keep_next": True},
-        _run_properties(HEADING_FONT, SIZE_3),
-    ),
     # Single line spacing: an exact line height would clip the picture to one line.
-    (FIGURE_STYLE, "报告插图", {"line": None, "keep_next": True}, _run_properties(BODY_FONT, SIZE_3)),
-    (FIGURE_CAPTION_STYLE, "报告图题", {}, _run_properties(HEADING_FONT, SIZE_SMALL_4)),
-    (TABLE_CAPTION_STYLE, "报告表题", _CAPTION, _run_properties(HEADING_FONT, SIZE_SMALL_4)),
-    (HEADER_STYLE, "报告表头", _IN_CELL, _run_properties(HEADING_FONT, SIZE_SMALL_4)),
-    (CELL_STYLE, "报告表格文字", {**_IN_CELL, "align": "left"}, _run_properties(BODY_FONT, SIZE_SMALL_4)),
-    (NUMBER_STYLE, "报告表格数字", {**_IN_CELL, "align": "right"}, _run_properties(BODY_FONT, SIZE_SMALL_4)),
+    ParagraphStyle(FIGURE_STYLE, "报告插图", BODY_FONT, SIZE_3, line=None, keep_next=True, on_grid=False),
+    ParagraphStyle(FIGURE_CAPTION_STYLE, "报告图题", HEADING_FONT, SIZE_SMALL_4, on_grid=False),
+    ParagraphStyle(TABLE_CAPTION_STYLE, "报告表题", HEADING_FONT, SIZE_SMALL_4, keep_next=True, on_grid=False),
 )
-#: Styles whose lines keep their own height: the page's 22-line grid would give every line of a
-#: table, caption or picture paragraph the 29 pt of a line of body text.
-OFF_GRID_STYLES = (FIGURE_STYLE, FIGURE_CAPTION_STYLE, TABLE_CAPTION_STYLE, HEADER_STYLE, CELL_STYLE, NUMBER_STYLE)
 _CHAPTER_NUMBERS = "一二三四五六七八九十"
 #: The contact points the report draws and lists, best first.
 TOP_POINTS = 10
@@ -109,22 +88,19 @@ class YearFigures:
 def annual_report(out: BinaryIO, figures: YearFigures, *, title: str = "") -> None:
     """Write the year's report as a .docx to ``out``."""
     title = title.strip() or f"{figures.year}年立法征求意见工作报告"
-    document = official_document(title, _STYLES)
-    _off_the_grid(document, OFF_GRID_STYLES)
-    report = _Report(document)
-    report.writer.paragraph(TITLE_STYLE, (None, title))
-    report.writer.paragraph(BODY_STYLE)
+    report = _Report(OfficialDocument(title, styles=_STYLES))
+    report.document.paragraph(TITLE_STYLE, title)
+    report.document.paragraph(BODY_STYLE)
     if not (figures.drafts or figures.total or figures.referrals or figures.points_active):
-        report.writer.paragraph(BODY_STYLE, (None, NO_DATA))
+        report.text(NO_DATA)
     else:
-        report.writer.paragraph(BODY_STYLE, (None, summary(figures)))
+        report.text(summary(figures))
         _drafts_section(report, figures)
         _channels_section(report, figures)
         _points_section(report, figures)
         _referrals_section(report, figures)
         _months_section(report, figures)
-    report.writer.close()
-    document.save(out)
+    report.document.save(out)
 
 
 # --- prose ----------------------------------------------------------------------------
@@ -159,78 +135,32 @@ def summary(figures: YearFigures) -> str:
 class _Report:
     """The document being written, with its running numbers of sections, figures and tables."""
 
-    def __init__(self, document: WordDocument) -> None:
+    def __init__(self, document: OfficialDocument) -> None:
         self.document = document
-        self.writer = _BodyWriter(document)
         self.sections = self.figures = self.tables = 0
 
     def heading(self, text: str) -> None:
         self.sections += 1
-        self.writer.paragraph(HEADING_STYLE, (None, f"{_CHAPTER_NUMBERS[self.sections - 1]}、{text}"))
+        self.document.paragraph(HEADING_STYLE, f"{_CHAPTER_NUMBERS[self.sections - 1]}、{text}")
 
     def text(self, text: str) -> None:
-        self.writer.paragraph(BODY_STYLE, (None, text))
+        self.document.paragraph(BODY_STYLE, text)
 
     def figure(self, png: bytes, caption: str) -> int:
         """The picture at the width of the text, and 图N under it; returns N."""
         self.figures += 1
-        # python-docx appends the picture's paragraph at the end of the body, which is where the
-        # writer is, as it has taken the section properties out while writing.
-        paragraph = self.document.add_paragraph()
-        paragraph.style = self.document.styles["报告插图"]
-        paragraph.add_run().add_picture(io.BytesIO(png), width=Twips(self.writer.text_width))
-        self.writer.paragraph(FIGURE_CAPTION_STYLE, (None, f"图{self.figures}{FULL_WIDTH_SPACE}{caption}"))
+        self.document.picture(png, style=FIGURE_STYLE)
+        self.document.paragraph(FIGURE_CAPTION_STYLE, f"图{self.figures}{FULL_WIDTH_SPACE}{caption}")
         return self.figures
 
     def table(self, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[int]) -> int:
         """表N over a table whose header row repeats on every page; numbers align right."""
         self.tables += 1
-        self.writer.paragraph(TABLE_CAPTION_STYLE, (None, f"表{self.tables}{FULL_WIDTH_SPACE}{caption}"))
-        widths = [self.writer.text_width * share // sum(shares) for share in shares]
-        table = etree.SubElement(self.writer.body, qn("w:tbl"))
-        properties = etree.SubElement(table, qn("w:tblPr"))
-        etree.SubElement(properties, qn("w:tblStyle")).set(qn("w:val"), "TableGrid")
-        _set(etree.SubElement(properties, qn("w:tblW")), w=str(sum(widths)), type="dxa")
-        etree.SubElement(properties, qn("w:jc")).set(qn("w:val"), "center")
-        etree.SubElement(properties, qn("w:tblLayout")).set(qn("w:type"), "fixed")
-        grid = etree.SubElement(table, qn("w:tblGrid"))
-        for width in widths:
-            etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(width))
-        self._row(table, headers, widths, header=True)
-        for row in rows:
-            self._row(table, row, widths)
-        self.writer.paragraph(BODY_STYLE)  # a table must not touch what follows
+        self.document.paragraph(TABLE_CAPTION_STYLE, f"表{self.tables}{FULL_WIDTH_SPACE}{caption}")
+        table = Table.by_shares(self.document.text_width, shares, number_style=TABLE_NUMBER_STYLE)
+        self.document.table(table, rows, header=headers)
+        self.document.paragraph(BODY_STYLE)  # a table must not touch what follows
         return self.tables
-
-    def _row(self, table: etree._Element, values: Sequence[str], widths: list[int], *, header: bool = False) -> None:
-        row = etree.SubElement(table, qn("w:tr"))
-        row_properties = etree.SubElement(row, qn("w:trPr"))
-        etree.SubElement(row_properties, qn("w:cantSplit"))
-        if header:
-            etree.SubElement(row_properties, qn("w:tblHeader"))
-        for value, width in zip(values, widths, strict=True):
-            cell = etree.SubElement(row, qn("w:tc"))
-            cell_properties = etree.SubElement(cell, qn("w:tcPr"))
-            _set(etree.SubElement(cell_properties, qn("w:tcW")), w=str(width), type="dxa")
-            etree.SubElement(cell_properties, qn("w:vAlign")).set(qn("w:val"), "center")
-            style = HEADER_STYLE if header else NUMBER_STYLE if _is_number(value) else CELL_STYLE
-            self.writer.paragraph(style, (None, value), parent=cell)
-
-
-def _off_the_grid(document: WordDocument, style_ids: Sequence[str]) -> None:
-    styles = document.styles.element
-    for style_id in style_ids:
-        spacing = styles.get_by_id(style_id).find(qn("w:pPr")).find(qn("w:spacing"))
-        spacing.addprevious(etree.Element(qn("w:snapToGrid"), {qn("w:val"): "0"}))
-
-
-def _set(element: etree._Element, **attributes: str) -> None:
-    for name, value in attributes.items():
-        element.set(qn(f"w:{name}"), value)
-
-
-def _is_number(value: str) -> bool:
-    return bool(value) and value.replace(",", "").replace(".", "").replace("%", "").isdigit()
 
 
 def _drafts_section(report: _Report, f: YearFigures) -> None:

@@ -8,7 +8,7 @@ import math
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from drafts.word import _clean
+from cms.officialdoc import clean
 from stats.charts.canvas import Canvas, Group, Line, Marker, Rect, Text, marker_points
 from stats.charts.style import FONT_FAMILY, FONT_SIZE, INK
 
@@ -59,7 +59,7 @@ def _svg_shape(shape, out: list[str]) -> None:
 
 
 def to_svg(canvas: Canvas, title: str, desc: str) -> SafeString:
-    title, desc = _clean(title), _clean(desc)
+    title, desc = clean(title), clean(desc)
     body: list[str] = []
     for shape in canvas.shapes:
         _svg_shape(shape, body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from drafts.word import _clean
+from cms.officialdoc import clean
 from stats.charts.style import FONT_SIZE
 
 
@@ -57,7 +57,7 @@ def wrap(text: str, width: float, max_lines: int = 2) -> list[str]:
 
 def clean_label(text: str) -> str:
     """Label text without the characters XML cannot carry, on one line."""
-    return " ".join(_clean(str(text)).split())
+    return " ".join(clean(str(text)).split())
 
 
 def amount(value: float, unit: str) -> str:

@@ -1,14 +1,18 @@
 """The handling benchmark at a tiny scale: its figures come out, and it leaves nothing behind."""
 
+import io
+
+import docx
 import pytest
 
 from bench.dataset import Dataset
-from bench.handling import EXPORT_SLUG, REASON, USERNAME, measure
+from bench.handling import EXPORT_SLUG, REASON, USERNAME, measure, naive_adoption_table
 from cms.models import User
 from comments.models import Channel, Disposition, ModerationState, Opinion
 from contact_points.models import ContactPointOpinion
 from drafts.models import DraftPage
 from handling.models import ExportJob, HandlingEvent
+from handling.word_export import AdoptionRow, TableMeta, write_adoption_table
 from tests.factories import ContactPointFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +56,26 @@ def test_the_benchmark_measures_and_puts_everything_back(draft):
     assert not User.objects.filter(username=USERNAME).exists()
     assert not HandlingEvent.objects.exists() and not ExportJob.objects.exists()
     assert ContactPointOpinion.objects.count() == 20
+
+
+def test_the_plain_python_docx_baseline_gives_the_same_cells_as_ours():
+    meta = TableMeta(
+        "某市物业管理条例（草案）", "征求意见稿", "2026年11月1日至2026年11月30日", [("意见总数", 3)], "2026年12月1日"
+    )
+    excerpt = "业主大会应当自首次业主大会会议召开之日起三十日内备案。"
+    rows = [
+        AdoptionRow("第十二条", excerpt, "建议明确公示期限。", "网上征求意见 · 老张", "采纳", "已增加相关规定。"),
+        AdoptionRow("第十二条", excerpt, "第一点。\n第二点。", "来信", "未采纳", ""),
+        AdoptionRow("总体意见", "", "<script>&\x01", "来信", "转为法规实施监督建议", ""),
+    ]
+    naive, ours = io.BytesIO(), io.BytesIO()
+    assert naive_adoption_table(naive, meta=meta, rows=rows) == 3
+    assert write_adoption_table(ours, meta=meta, rows=rows) == 3
+
+    def cells(data: bytes) -> list[list[str]]:
+        (table,) = docx.Document(io.BytesIO(data)).tables
+        return [[cell.text for cell in row.cells] for row in table.rows]
+
+    assert cells(naive.getvalue()) == cells(ours.getvalue())
+    assert cells(ours.getvalue())[1][1] == f"第十二条\n{excerpt}"
+    assert cells(ours.getvalue())[3][2] == "<script>&"

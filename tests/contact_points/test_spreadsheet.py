@@ -446,8 +446,8 @@ def test_feedback_table_reads_back_with_title_header_and_rows() -> None:
     fourth = [cell.value or "" for cell in sheet[4]]
     assert fourth[0] == 2
     assert fourth[2:] == ["总体意见", '=HYPERLINK("http://example.com")', "", "未采纳", "", "2026年11月27日"]
-    # An opinion that looks like a formula stays text.
-    assert sheet["D4"].data_type == "s"
+    # An opinion that looks like a formula stays text, also when edited in Excel.
+    assert sheet["D4"].data_type == "s" and sheet["D4"].quotePrefix
     assert sheet["D3"].alignment.wrap_text
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
 

@@ -10,11 +10,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 import drafts
+from cms.uploads import UploadError, decode_text
 from drafts.parser import TableCell, parse_text
 from drafts.readers import (
     MAX_DRAFT_FILE_BYTES,
     DraftFileError,
-    decode_text,
     docx_lines,
     read_draft_file,
     write_docx,
@@ -25,8 +25,8 @@ SAMPLE = "某市条例\n\n第一章 总则\n\n第一条 为了规范，制定本
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def refused(name: str, data: bytes) -> DraftFileError:
-    with pytest.raises(DraftFileError) as info:
+def refused(name: str, data: bytes) -> UploadError:
+    with pytest.raises(UploadError) as info:
         read_draft_file(name, data)
     error = info.value
     assert isinstance(error, ValueError)
@@ -119,6 +119,7 @@ def test_file_too_large() -> None:
 def test_text_without_articles() -> None:
     error = refused("通知.txt", "关于开展某项工作的通知\n各单位：请认真落实。".encode())
     assert error.code == "no_articles"
+    assert isinstance(error, DraftFileError)  # a readable file, but not a draft
     assert "第……条" in error.message
 
 
@@ -128,7 +129,7 @@ def test_text_without_articles() -> None:
 def test_old_doc_is_refused_with_advice() -> None:
     data = OLE_MAGIC + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(100)
     error = refused("草案.doc", data)
-    assert error.code == "doc"
+    assert error.code == "old_office"
     assert ".docx" in error.message and "另存为" in error.message
 
 
@@ -143,7 +144,14 @@ def test_encrypted_docx_is_refused() -> None:
 
 def test_old_doc_misnamed_docx_is_still_a_doc() -> None:
     data = OLE_MAGIC + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(100)
-    assert refused("草案.docx", data).code == "doc"
+    assert refused("草案.docx", data).code == "old_office"
+
+
+def test_old_excel_file_is_not_a_draft_and_is_not_advised_to_become_xlsx() -> None:
+    data = OLE_MAGIC + bytes(504) + "Workbook".encode("utf-16-le") + bytes(100)
+    error = refused("草案.xls", data)
+    assert error.code == "unsupported"
+    assert "Excel" in error.message and ".xlsx" not in error.message and ".docx" in error.message
 
 
 def test_stray_control_character_is_tolerated() -> None:
@@ -185,7 +193,7 @@ def test_zip_with_a_damaged_member_is_refused() -> None:
 
 def test_zip_that_is_not_a_word_document() -> None:
     error = refused("x.docx", zip_bytes({"hello.txt": b"hi"}))
-    assert error.code == "not_word"
+    assert error.code == "not_office"
     assert "Word" in error.message
     error = refused("x.docx", zip_bytes({"xl/workbook.xml": b"<x/>", "[Content_Types].xml": b""}))
     assert "Excel" in error.message

@@ -5,7 +5,7 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from handling.word_export import AdoptionRow, TableMeta, naive_adoption_table, write_adoption_table
+from handling.word_export import AdoptionRow, TableMeta, write_adoption_table
 from tests.libreoffice import convert_to_pdf
 
 HEADER = ["序号", "条款", "意见内容", "来源", "处理情况", "理由说明"]
@@ -141,8 +141,8 @@ def test_fonts_are_set_for_chinese_text_with_fallbacks_named() -> None:
     document = open_docx(data)
     assert style_font(document, "DraftTitle") == "方正小标宋简体"
     assert style_font(document, "AdoptionInfo") == "仿宋_GB2312"
-    assert style_font(document, "AdoptionCell") == "仿宋_GB2312"
-    assert style_font(document, "AdoptionHeader") == "黑体"
+    assert style_font(document, "DocTableText") == "仿宋_GB2312"
+    assert style_font(document, "DocTableHeader") == "黑体"
     assert document.styles.element.get_by_id("AdoptionInfo").find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == (
         "32"  # 三号
     )
@@ -186,17 +186,6 @@ def test_output_may_go_to_a_stream_that_cannot_seek() -> None:
     pipe = Pipe()
     assert write_adoption_table(pipe, meta=META, rows=[opinion(1), opinion(2)]) == 2
     assert len(cell_texts(b"".join(pipe.chunks))) == 3
-
-
-def test_naive_writer_gives_the_same_cells() -> None:
-    rows = [
-        opinion(1),
-        opinion(2, body="第一点。\n第二点。", reason=""),
-        opinion(3, article="总体意见", excerpt="", body="<script>&\x01", disposition="转为法规实施监督建议"),
-    ]
-    naive = io.BytesIO()
-    assert naive_adoption_table(naive, meta=META, rows=rows) == 3
-    assert cell_texts(naive.getvalue()) == cell_texts(export(rows))
 
 
 def test_libreoffice_converts_the_table_to_pdf(tmp_path) -> None:

@@ -92,7 +92,7 @@ def test_a_given_title_replaces_the_default() -> None:
 
 
 def test_sections_are_numbered_in_chinese_and_set_in_the_heading_style() -> None:
-    headings = [p.text for p in open_docx(report()).paragraphs if p.style.style_id == "ReportHeading"]
+    headings = [p.text for p in open_docx(report()).paragraphs if p.style.style_id == "DocHeading"]
     assert headings == ["一、草案征求意见情况", "二、意见来源", "三、基层立法联系点", "四、转办与督办", "五、月度分布"]
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.uploads import UploadError
 from drafts.models import DraftIndexPage, DraftPage, DraftStage
-from drafts.readers import MAX_DRAFT_FILE_BYTES, DraftFileError, read_draft_file
+from drafts.readers import MAX_DRAFT_FILE_BYTES, read_draft_file
 from drafts.services import draft_create, draft_version_create
 from drafts.text import tree_text
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"文件过大，草案文件不能超过 {MAX_DRAFT_FILE_BYTES // 1024 // 1024} MB。")
         try:
             result = read_draft_file(path.name, path.read_bytes())
-        except DraftFileError as exc:
+        except UploadError as exc:
             raise CommandError(exc.message) from None
         if options["title"]:
             result.title = options["title"]
