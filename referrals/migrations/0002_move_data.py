@@ -7,6 +7,15 @@ from django.db import migrations
 TASKS = ["referrals_remind_task", "referrals_escalate_task", "referrals_weekly_digest"]
 
 
+def _copy_steps(events, target) -> None:
+    """Copy referral steps between the old and the new table, oldest first."""
+    fields = ("referral_id", "actor_id", "action", "before", "after", "reason", "created_at")
+    target.objects.bulk_create(
+        [target(**{f: getattr(e, f) for f in fields}) for e in events.order_by("pk").iterator(chunk_size=5000)],
+        batch_size=5000,
+    )
+
+
 def forwards(apps, schema_editor):
     Opinion = apps.get_model("comments", "Opinion")
     OldEvent = apps.get_model("comments", "HandlingEvent")
@@ -20,22 +29,7 @@ def forwards(apps, schema_editor):
             ReferralOpinion.objects.bulk_create(batch)
             batch = []
     ReferralOpinion.objects.bulk_create(batch)
-    steps = OldEvent.objects.filter(referral__isnull=False, opinion__isnull=True).order_by("pk")
-    ReferralEvent.objects.bulk_create(
-        [
-            ReferralEvent(
-                referral_id=e.referral_id,
-                actor_id=e.actor_id,
-                action=e.action,
-                before=e.before,
-                after=e.after,
-                reason=e.reason,
-                created_at=e.created_at,
-            )
-            for e in steps.iterator(chunk_size=5000)
-        ],
-        batch_size=5000,
-    )
+    _copy_steps(OldEvent.objects.filter(referral__isnull=False, opinion__isnull=True), ReferralEvent)
     Schedule = apps.get_model("django_q", "Schedule")
     for name in TASKS:
         Schedule.objects.filter(func=f"comments.tasks.{name}").update(func=f"referrals.tasks.{name}")
@@ -48,20 +42,7 @@ def backwards(apps, schema_editor):
     ReferralEvent = apps.get_model("referrals", "ReferralEvent")
     for item in ReferralOpinion.objects.order_by("referral_id").iterator(chunk_size=5000):
         Opinion.objects.filter(pk=item.opinion_id).update(referral_id=item.referral_id)
-    OldEvent.objects.bulk_create(
-        [
-            OldEvent(
-                referral_id=e.referral_id,
-                actor_id=e.actor_id,
-                action=e.action,
-                before=e.before,
-                after=e.after,
-                reason=e.reason,
-                created_at=e.created_at,
-            )
-            for e in ReferralEvent.objects.order_by("pk")
-        ]
-    )
+    _copy_steps(ReferralEvent.objects.all(), OldEvent)
     ReferralOpinion.objects.all().delete()
     ReferralEvent.objects.all().delete()
     Schedule = apps.get_model("django_q", "Schedule")
