@@ -61,13 +61,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_url(name: str, default: str | None, *, schemes: tuple[str, ...]) -> str | None:
-    """A URL whose scheme is one of `schemes`, or the default when unset or empty."""
+def env_url(name: str, default: str | None, *, schemes: tuple[str, ...], bare: tuple[str, ...] = ()) -> str | None:
+    """A URL whose scheme is one of `schemes`, or the default when unset or empty.
+
+    A URL of the `bare` schemes needs nothing after the scheme (console://); the others need a place.
+    """
     value = _raw(name, default)
     if not value:
         return default
     parts = urlsplit(value)
-    if parts.scheme not in schemes or not (parts.netloc or parts.path):
+    if parts.scheme not in schemes or not (parts.netloc or parts.path or parts.scheme in bare):
         raise ImproperlyConfigured(
             f"环境变量 {name} 的值 {value!r} 无效，应以 {' 或 '.join(s + '://' for s in schemes)} 开头 "
             f"(environment variable {name} must be a {'/'.join(schemes)} URL)"
@@ -96,7 +99,7 @@ def env_database(name: str, default: str) -> dict:
 
 def env_email(name: str, default: str) -> dict:
     """Django e-mail settings from one URL: smtp://user:pass@host:port, smtps://…, console://, locmem://."""
-    url = env_url(name, default, schemes=("smtp", "smtps", "console", "locmem", "file"))
+    url = env_url(name, default, schemes=("smtp", "smtps", "console", "locmem", "file"), bare=("console", "locmem"))
     parts = urlsplit(url)
     backends = {
         "smtp": "django.core.mail.backends.smtp.EmailBackend",

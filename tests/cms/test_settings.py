@@ -99,6 +99,23 @@ def test_env_email_url(monkeypatch):
     assert config["EMAIL_USE_TLS"] and not config["EMAIL_USE_SSL"]
 
 
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [("console://", "console"), ("locmem://", "locmem"), ("file:///tmp/mail", "filebased")],
+)
+def test_email_urls_the_readme_documents_are_accepted(monkeypatch, url, backend):
+    monkeypatch.setenv("X_MAIL", url)
+    assert (
+        env.env_email("X_MAIL", "smtp://mail")["EMAIL_BACKEND"] == f"django.core.mail.backends.{backend}.EmailBackend"
+    )
+
+
+def test_an_smtp_url_without_a_host_is_refused(monkeypatch):
+    monkeypatch.setenv("X_MAIL", "smtp://")
+    with pytest.raises(ImproperlyConfigured, match="X_MAIL"):
+        env.env_email("X_MAIL", "console://")
+
+
 def test_required_variable_missing_names_it(monkeypatch):
     monkeypatch.delenv("X_REQUIRED", raising=False)
     with pytest.raises(ImproperlyConfigured, match="X_REQUIRED"):
