@@ -227,6 +227,12 @@ class OpinionBatch(models.Model):
         verbose_name_plural = _("意见汇总")
         ordering = ["-created_at", "-id"]
         permissions = [("receive_opinionbatch", _("可以签收联系点报送的意见"))]
+        constraints = [
+            # One batch being edited per point and draft, even when 「新建意见汇总」 is pressed twice at once.
+            models.UniqueConstraint(
+                fields=["contact_point", "draft"], condition=models.Q(state="draft"), name="batch_one_open"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact_point} · {self.draft.title}"

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,10 +180,20 @@ def _next_position(batch: OpinionBatch) -> int:
     return (batch.items.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
-def _check_editable(user, batch: OpinionBatch) -> None:
-    _check_coordinator(user, batch.contact_point)
-    if batch.state != BatchState.DRAFT:
-        raise ContactPointError(_("这份意见汇总已经报送，不能再修改。"), code="frozen")
+def _lock_editable(user, batch: OpinionBatch) -> OpinionBatch:
+    """The batch, locked for this transaction and checked to be still a draft of the user's point.
+
+    Every change to a batch's items takes this lock, and so does submitting: an opinion added while the
+    batch is being submitted waits, then sees it submitted and is refused, instead of being left out.
+    """
+    locked = OpinionBatch.objects.select_for_update(of=("self",)).select_related("contact_point").get(pk=batch.pk)
+    _check_coordinator(user, locked.contact_point)
+    if locked.state != BatchState.DRAFT:
+        raise ContactPointError(
+            _("这份意见汇总已经报送，不能再修改；这条意见没有加入。如需补充，请新建一份意见汇总。"), code="frozen"
+        )
+    batch.state = locked.state
+    return locked
 
 
 def _check_count(batch: OpinionBatch, adding: int) -> None:
@@ -196,13 +206,11 @@ def _check_count(batch: OpinionBatch, adding: int) -> None:
 
 @transaction.atomic
 def batch_open(*, user, contact_point: ContactPoint, draft: DraftPage) -> OpinionBatch:
-    """The point's batch being edited for this draft, created on first use (one at a time)."""
+    """The point's batch being edited for this draft, created on first use (one at a time: a partial unique
+    constraint keeps two requests at once from opening two)."""
     _check_coordinator(user, contact_point)
-    batch = (
-        OpinionBatch.objects.select_for_update()
-        .filter(contact_point=contact_point, draft=draft, state=BatchState.DRAFT)
-        .first()
-    )
+    open_batches = OpinionBatch.objects.filter(contact_point=contact_point, draft=draft, state=BatchState.DRAFT)
+    batch = open_batches.select_for_update().first()
     if batch is not None:
         return batch
     if draft.current_version_id is None or not draft.live:
@@ -211,9 +219,17 @@ def batch_open(*, user, contact_point: ContactPoint, draft: DraftPage) -> Opinio
         Solicitation.objects.filter(draft=draft, targets__contact_point=contact_point).order_by("-created_at").first()
     )
     version_id = solicitation.version_id if solicitation else draft.current_version_id
-    return OpinionBatch.objects.create(
-        contact_point=contact_point, draft=draft, version_id=version_id, solicitation=solicitation, created_by=user
-    )
+    try:
+        with transaction.atomic():
+            return OpinionBatch.objects.create(
+                contact_point=contact_point,
+                draft=draft,
+                version_id=version_id,
+                solicitation=solicitation,
+                created_by=user,
+            )
+    except IntegrityError:  # another request opened it a moment ago: use that one
+        return open_batches.select_for_update().get()
 
 
 def _checked_article(batch: OpinionBatch, article_id: int | None) -> int | None:
@@ -250,7 +266,7 @@ def batch_item_save(
     item: BatchItem | None = None,
 ) -> BatchItem:
     """Add an opinion to a batch, or save the coordinator's edit of one (which accepts a candidate)."""
-    _check_editable(user, batch)
+    batch = _lock_editable(user, batch)
     if item is not None and item.batch_id != batch.pk:
         raise PermissionDenied
     if meeting is not None and meeting.contact_point_id != batch.contact_point_id:
@@ -272,7 +288,7 @@ def batch_item_save(
 @transaction.atomic
 def batch_items_review(*, user, batch: OpinionBatch, item_ids: list[int], action: str) -> int:
     """Accept or drop candidates (or drop any items) in bulk. Returns how many changed."""
-    _check_editable(user, batch)
+    batch = _lock_editable(user, batch)
     items = batch.items.filter(pk__in=item_ids)
     if action == "accept":
         return items.filter(state=ItemState.CANDIDATE).update(state=ItemState.ACCEPTED)
@@ -284,7 +300,7 @@ def batch_items_review(*, user, batch: OpinionBatch, item_ids: list[int], action
 @transaction.atomic
 def batch_import_sheet(*, user, batch: OpinionBatch, name: str, data: bytes) -> int:
     """Add every row of an uploaded template; any error refuses the whole file (nothing is added)."""
-    _check_editable(user, batch)
+    batch = _lock_editable(user, batch)
     try:
         kind = uploads.check_sheet_upload(name, data)
         articles = _article_ids(batch.version_id)
@@ -330,8 +346,10 @@ def batch_submit(*, user, batch_id: int, now=None) -> Submission:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        batch = OpinionBatch.objects.select_related("contact_point", "draft", "version", "solicitation").get(
-            pk=batch_id
+        batch = (
+            OpinionBatch.objects.select_for_update(of=("self",))
+            .select_related("contact_point", "draft", "version", "solicitation")
+            .get(pk=batch_id)
         )
         _check_coordinator(user, batch.contact_point)
         if batch.state != BatchState.DRAFT:

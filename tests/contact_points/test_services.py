@@ -14,6 +14,7 @@ from contact_points.models import (
     ItemState,
     Meeting,
     MeetingNote,
+    OpinionBatch,
     SolicitationTarget,
 )
 from contact_points.services import ContactPointError
@@ -259,3 +260,56 @@ def test_the_same_notes_uploaded_twice_add_no_candidates_twice(draft, point, coo
     second = services.note_upload(user=coordinator, meeting=meeting, name="a.docx", data=docx_bytes(NOTES))
     assert (first.candidates, second.candidates, second.repeated) == (4, 0, 4)
     assert BatchItem.objects.count() == 4 and MeetingNote.objects.count() == 2
+
+
+def test_an_opinion_added_to_a_batch_that_was_submitted_meanwhile_is_refused_not_lost(draft, point, coordinator):
+    """The add-while-submitting race: the page was drawn while the batch was a draft; another phone submitted
+    it; the add must be refused with a message (before, it was saved into the frozen batch and never sent)."""
+    batch = services.batch_open(user=coordinator, contact_point=point, draft=draft)
+    services.batch_item_save(user=coordinator, batch=batch, body="整体赞成。", article_id=None)
+    seen_by_the_form = OpinionBatch.objects.get(pk=batch.pk)  # still a draft when the form was drawn
+    services.batch_submit(user=coordinator, batch_id=batch.pk)
+    with pytest.raises(ContactPointError, match="已经报送") as refused:
+        services.batch_item_save(user=coordinator, batch=seen_by_the_form, body="补充一条。", article_id=None)
+    assert "没有加入" in refused.value.messages[0]
+    assert list(OpinionBatch.objects.get(pk=batch.pk).items.values_list("body", flat=True)) == ["整体赞成。"]
+    with pytest.raises(ContactPointError, match="已经报送"):
+        services.batch_items_review(user=coordinator, batch=seen_by_the_form, item_ids=[], action="drop")
+
+
+def test_only_one_batch_is_open_per_point_and_draft(draft, point, coordinator):
+    from django.db import IntegrityError, transaction
+
+    first = services.batch_open(user=coordinator, contact_point=point, draft=draft)
+    assert services.batch_open(user=coordinator, contact_point=point, draft=draft) == first
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OpinionBatch.objects.create(contact_point=point, draft=draft, version=first.version, created_by=coordinator)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pressing_new_batch_five_times_at_once_opens_one(draft, point, coordinator):
+    """Five requests at once (threads with their own connections): one batch, every request gets it."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers are serialised by SQLite; the race is PostgreSQL's")
+    barrier, found, errors = threading.Barrier(5), [], []
+
+    def press():
+        try:
+            barrier.wait(10)
+            found.append(services.batch_open(user=coordinator, contact_point=point, draft=draft).pk)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == [] and len(found) == 5 and len(set(found)) == 1
+    assert OpinionBatch.objects.filter(contact_point=point, draft=draft, state="draft").count() == 1
