@@ -54,6 +54,18 @@ def env_int(name: str, default: int) -> int:
         ) from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = _raw(name, default)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 的值 {value!r} 不是数字 (environment variable {name} must be a number)"
+        ) from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name, default)
     if value is None:

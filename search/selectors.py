@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cms.rules import is_staff
 from search.backends import get_backend
 from search.backends.base import KINDS, PUBLIC, SearchQuery, SearchResult
 from search.backends.database import DatabaseBackend
+from search.breaker import CircuitBreaker
 
 logger = logging.getLogger(__name__)
+
+# One breaker per process for the search cluster (the database backend needs none).
+breaker = CircuitBreaker(
+    failures=getattr(settings, "SEARCH_BREAKER_FAILURES", 3), cooldown=getattr(settings, "SEARCH_BREAKER_COOLDOWN", 30)
+)
 
 
 def access_tokens(user) -> tuple[list[str], bool]:
@@ -41,12 +48,21 @@ def search(
         page=max(1, min(page, 500)),
     )
     backend = get_backend()
-    try:
+    if isinstance(backend, DatabaseBackend):
         return backend.search(query)
+    if not breaker.allow():
+        return _from_database(query)  # the cluster failed just now: do not hold this request waiting for it
+    try:
+        result = backend.search(query)
     except Exception as exc:
-        if isinstance(backend, DatabaseBackend):
-            raise
+        breaker.failure()
         logger.warning("search: %s failed (%s); answering from the database", backend.name, exc)
-        result = DatabaseBackend().search(query)
-        result.notice = _("全文检索服务暂时不可用，以下结果来自数据库检索，可能不够完整。")
-        return result
+        return _from_database(query)
+    breaker.success()
+    return result
+
+
+def _from_database(query: SearchQuery) -> SearchResult:
+    result = DatabaseBackend().search(query)
+    result.notice = _("全文检索服务暂时不可用，以下结果来自数据库检索，可能不够完整。")
+    return result

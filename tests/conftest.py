@@ -14,12 +14,16 @@ def _clean_sms_outbox():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttles live in the cache; each test starts with none."""
+    """Throttles live in the cache, the search breaker in the process; each test starts with neither."""
     from django.core.cache import cache
 
+    from search import selectors
+
     cache.clear()
+    selectors.breaker.reset()
     yield
     cache.clear()
+    selectors.breaker.reset()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from cms.env import env_bool, env_database, env_email, env_int, env_list, env_str, env_url
+from cms.env import env_bool, env_database, env_email, env_float, env_int, env_list, env_str, env_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -169,6 +169,11 @@ ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "legislation"
 # Whether the cluster has the IK analyzer plugin (ik_max_word / ik_smart); otherwise the built-in cjk analyzer.
 ELASTICSEARCH_IK = env_bool("ELASTICSEARCH_IK", False)
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
+# A reader's search waits at most this long (seconds) for the cluster before the database answers instead;
+# after SEARCH_BREAKER_FAILURES failures in a row searches skip the cluster for SEARCH_BREAKER_COOLDOWN seconds.
+ELASTICSEARCH_SEARCH_TIMEOUT = env_float("ELASTICSEARCH_SEARCH_TIMEOUT", 1.0)
+SEARCH_BREAKER_FAILURES = env_int("SEARCH_BREAKER_FAILURES", 3)
+SEARCH_BREAKER_COOLDOWN = env_int("SEARCH_BREAKER_COOLDOWN", 30)
 # Writes wait until they are searchable (tests; costs throughput in production).
 ELASTICSEARCH_WAIT_FOR_REFRESH = env_bool("ELASTICSEARCH_WAIT_FOR_REFRESH", False)
 

@@ -336,7 +336,9 @@ class ElasticsearchBackend(Backend):
         if search is None:
             return SearchResult(hits=[], total=0, facets={facet: [] for facet in FACETS}, backend=self.name)
         with _unavailable_on_error("search"):
-            response = search.using(self.client).execute()
+            # A reader waits briefly; the caller answers from the database when this times out.
+            quick = self.client.options(request_timeout=float(_setting("ELASTICSEARCH_SEARCH_TIMEOUT", 1.0)))
+            response = search.using(quick).execute()
         return result_from_response(response.to_dict(), backend=self.name)
 
     def count(self, query: SearchQuery) -> int:
