@@ -25,6 +25,8 @@ class SearchEntry(models.Model):
     year = models.IntegerField(null=True)
     public = models.BooleanField(default=False)
     source_updated = models.DateTimeField(null=True)  # the source row's updated_at when this was written
+    # The source row's updated_at as last sent to Elasticsearch (null: not sent, or no cluster configured).
+    sent_updated = models.DateTimeField(null=True)
     access = models.CharField(max_length=255, blank=True)  # " point:5 dept:3 ": tokens between spaces
     title_tokens = models.TextField(blank=True)
     body_tokens = models.TextField(blank=True)

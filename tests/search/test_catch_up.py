@@ -64,17 +64,47 @@ def test_catch_up_indexes_each_change_once_and_what_committed_late(settled_draft
     assert _watermark() == now + timedelta(seconds=4)  # never moves back
 
 
-def test_documents_elasticsearch_missed_are_sent_again_by_the_next_run(settled_draft, settings):
-    from search.backends.elasticsearch import SearchUnavailable
-
+def test_an_elasticsearch_outage_costs_the_database_index_nothing(settled_draft, settings, monkeypatch):
+    """The cluster is down (a real closed port): every chunk still reaches the database index and its
+    watermark moves; Elasticsearch's own watermark stays, so the cluster resumes where it stopped."""
     services.rebuild()
-    late = _opinion(settled_draft, "充电桩应当统一安装", _watermark() - timedelta(seconds=30))  # committed late
+    monkeypatch.setattr(services, "CHUNK", 2)  # several chunks, as an outage with thousands of posts has
+    now = timezone.now()
+    posted = [_opinion(settled_draft, f"电梯维修第{i}号意见", now + timedelta(seconds=i)) for i in range(5)]
+    es_before = IndexState.objects.filter(source="es:opinions").first()
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there: Elasticsearch is down
     settings.ELASTICSEARCH_TIMEOUT = 1
-    with pytest.raises(SearchUnavailable):
-        services.catch_up()
-    # The database has the entry, marked as not current: the look-back takes it again.
-    assert SearchEntry.objects.get(key=f"opinion:{late.pk}").source_updated is None
-    settings.ELASTICSEARCH_URL = ""
-    assert services.catch_up() == 1
-    assert SearchEntry.objects.get(key=f"opinion:{late.pk}").source_updated is not None
+    assert services.catch_up() == 5  # no error: the outage is logged, the database index is complete
+    assert _watermark() == now + timedelta(seconds=4)
+    assert SearchEntry.objects.filter(key__in=[f"opinion:{o.pk}" for o in posted], sent_updated=None).count() == 5
+    es_after = IndexState.objects.get(source="es:opinions")
+    assert es_after.indexed_until == (es_before.indexed_until if es_before else None)  # not moved: nothing sent
+    # The next run while the cluster is still down writes nothing again to the database index.
+    assert services.catch_up() == 0
+
+
+def test_elasticsearch_resumes_from_its_own_watermark(settled_draft, settings, monkeypatch):
+    """After the outage the cluster gets what it missed, once, and the look-back compares what it has."""
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    services.rebuild()
+    sent: list[str] = []
+
+    def index(self, docs):
+        sent.extend(doc.key for doc in docs)
+        return len(docs)
+
+    monkeypatch.setattr(ElasticsearchBackend, "index", index)
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    for state in IndexState.objects.exclude(source__startswith="es:"):  # the cluster was as far as the database
+        IndexState.objects.update_or_create(
+            source=f"es:{state.source}", defaults={"indexed_until": state.indexed_until}
+        )
+    now = timezone.now()
+    posted = [_opinion(settled_draft, f"停车第{i}号意见", now + timedelta(seconds=i)) for i in range(3)]
+    services.catch_up()
+    assert sorted(sent) == sorted(f"opinion:{o.pk}" for o in posted)
+    assert IndexState.objects.get(source="es:opinions").indexed_until == now + timedelta(seconds=2)
+    sent.clear()
+    services.catch_up()  # within the look-back, and the cluster has them: nothing is sent again
+    assert sent == []
