@@ -64,13 +64,17 @@ MARK_STYLE = "ComparisonMark"
 _IN_TABLE = {"size": SIZE_SMALL_4, "line": SIZE_SMALL_4 * 10 * 4 // 3, "on_grid": False}
 STYLES = (
     ParagraphStyle(STAGES_STYLE, "对照表稿别", BODY_FONT, SIZE_3, keep_next=True),
-    ParagraphStyle(HEADING_ROW_STYLE, "对照表章节标题", HEADING_FONT, **_IN_TABLE),
+    # Kept with the row after it: a chapter's heading never ends a page.
+    ParagraphStyle(HEADING_ROW_STYLE, "对照表章节标题", HEADING_FONT, keep_next=True, **_IN_TABLE),
     CharacterStyle(LABEL_STYLE, "对照表条标", HEADING_FONT),
     CharacterStyle(MARK_STYLE, "对照表标注", KAI_FONT),
 )
 
-_THREE_COLUMNS = Table.by_shares(text_width(landscape=True), [40, 40, 20])
-_TWO_COLUMNS = Table.by_shares(text_width(landscape=True), [50, 50])
+# Text at the top of its cell, so that the two versions of an article start on the same line.
+_THREE_COLUMNS = Table.by_shares(text_width(landscape=True), [40, 40, 20], middle=False)
+_TWO_COLUMNS = Table.by_shares(text_width(landscape=True), [50, 50], middle=False)
+#: The two texts are named on one line under the title when they fit on it (三号 on landscape A4).
+STAGES_LINE_CHARS = 40
 
 
 def comparison_docx(comparison: Comparison, *, everything: bool = False, reasons: bool = True) -> bytes:
@@ -86,9 +90,11 @@ def write_comparison(out: BinaryIO, comparison: Comparison, *, everything: bool 
     title = f"《{comparison.title}》修改前后对照表"
     document = OfficialDocument(title, styles=STYLES, landscape=True)
     document.paragraph(TITLE_STYLE, title)
-    document.paragraph(
-        STAGES_STYLE, f"修改前：{comparison.old.name}{FULL_WIDTH_SPACE * 2}修改后：{comparison.new.name}"
-    )
+    stages = [f"修改前：{comparison.old.name}", f"修改后：{comparison.new.name}"]
+    if sum(map(len, stages)) + 2 <= STAGES_LINE_CHARS:
+        stages = [(FULL_WIDTH_SPACE * 2).join(stages)]
+    for line in stages:
+        document.paragraph(STAGES_STYLE, line)
     table = _THREE_COLUMNS if reasons else _TWO_COLUMNS
     columns = len(table.widths)
     shown = shown_rows(comparison, everything=everything)

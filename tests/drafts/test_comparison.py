@@ -11,12 +11,13 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from bench.revision import FORMATS, changed_numbers, expected_numbers, exported_rows, markdown_docx, real_pairs
+from cms.roles import Role
 from comments.models import Disposition, ModerationState, Opinion
 from drafts.comparison_word import ADDED_MARK, DELETED_MARK, MOVED_MARK, SAME_AS_LEFT
 from drafts.models import DraftStage
 from drafts.parser import parse_text
 from drafts.services import draft_version_create
-from tests.factories import DraftFactory
+from tests.factories import DraftFactory, UserFactory
 from tests.libreoffice import convert_to_pdf
 
 OLD = """示例条例
@@ -219,11 +220,45 @@ def test_a_drafts_versions_name_the_adopted_opinions_and_their_public_reasons(tm
     )
     document = Document(str(docx_out))
     assert document.paragraphs[0].text == "《示例条例》修改前后对照表"
-    assert document.paragraphs[1].text.startswith("修改前：征求意见稿（")
-    assert "修改后：修改稿（" in document.paragraphs[1].text
+    stages = "".join(paragraph.text for paragraph in document.paragraphs[1:])  # one line, or two if long
+    assert stages.startswith("修改前：征求意见稿（")
+    assert "修改后：修改稿（" in stages
     reasons = [row.cells[2].text for row in document.tables[0].rows if row.cells[0].text.startswith("第五条")]
     ids = "、".join(str(pk) for pk in sorted([adopted.pk, partly.pk, again.pk]))
     assert reasons == [f"采纳。\n意见来源：第{ids}号意见"]
+
+
+@pytest.mark.django_db
+def test_staff_download_the_table_from_the_drafts_admin_page(client, revised_draft):
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    url = f"/admin/drafts/{revised_draft.pk}/comparison/"
+    assert url in client.get(f"/admin/pages/{revised_draft.pk}/edit/").content.decode()
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "下载对照表" in form.content.decode()
+
+    response = client.get(url, {"old": 1, "new": 2, "two_columns": "on"})
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert response["Content-Disposition"].startswith("attachment;")
+    table = Document(io.BytesIO(response.content)).tables[0]
+    assert [cell.text for cell in table.rows[0].cells] == ["修改前", "修改后"]
+    assert [row.cells[0].text[:3] for row in article_rows(Document(io.BytesIO(response.content)))] == [
+        "第五条",
+        ADDED_MARK[:3],
+    ]
+
+    assert "请选择两个不同的版本" in client.get(url, {"old": 2, "new": 2}).content.decode()
+    refused = client.get(url, {"old": 1, "new": 9})
+    assert refused.status_code == 200
+    assert refused["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [None, Role.COORDINATOR, Role.LIAISON, Role.MODERATOR])
+def test_only_staff_may_download_the_table(client, revised_draft, role):
+    client.force_login(UserFactory(roles=[role] if role else []))
+    response = client.get(f"/admin/drafts/{revised_draft.pk}/comparison/", {"old": 1, "new": 2})
+    assert response.status_code in (302, 403)
 
 
 # --- the Word file ---------------------------------------------------------------------
@@ -327,9 +362,25 @@ def test_the_table_is_landscape_with_a_repeated_header_and_chapter_rows(tmp_path
     # A heading row spans the table before the first row of each chapter.
     texts = [row.cells[0].text if len({id(c._tc) for c in row.cells}) == 1 else "row" for row in rows]
     assert texts == ["第一章　总则", "row", "第二章　业主", "row"]
+    heading = next(row for row in rows if len({id(c._tc) for c in row.cells}) == 1).cells[0].paragraphs[0]
+    assert heading.style.name == "对照表章节标题"
+    assert heading.style.paragraph_format.keep_with_next  # a heading row never ends a page
     # Page numbers in the footer.
     footer = section.footer._element.xml
     assert "PAGE" in footer
+
+
+def test_long_names_of_the_two_texts_go_on_two_lines(tmp_path):
+    (tmp_path / "long").mkdir()
+    document = export(tmp_path / "long", OLD, OLD, fmt="docx")
+    assert [p.text for p in document.paragraphs[1:]] == ["修改前：old　　修改后：new"]
+    old = tmp_path / "某市住宅小区物业管理条例（二〇二一年八月九日修订）.md"
+    new = tmp_path / "某市住宅小区物业管理条例（二〇二六年十二月一日修订）.md"
+    old.write_text(OLD, encoding="utf-8")
+    new.write_text(OLD, encoding="utf-8")
+    out = tmp_path / "out.docx"
+    call_command("export_comparison", old=str(old), new=str(new), format="docx", out=str(out), stdout=io.StringIO())
+    assert [p.text for p in Document(str(out)).paragraphs[1:]] == [f"修改前：{old.stem}", f"修改后：{new.stem}"]
 
 
 def test_the_two_column_variant_has_no_reasons_column(tmp_path):
