@@ -9,7 +9,7 @@ Articles keep their identity in one of two ways.  Texts that carry it (``Article
 lineage of the versions of a draft, or the tracked edits of a revision) pair by key, as the
 version diff does; two texts without it (files read from disk) are paired by
 ``drafts.matching``, the matcher the importer uses.  The reasons and opinions behind a change
-come as ``ChangeNote``s keyed by the newer article's key: from the revision workspace, or, for
+come as ``ChangeNote``s keyed by the article's key: from the revision workspace, or, for
 two stored versions, from the opinions adopted into each article (``drafts.extensions``'
 comparison point, which comments fills; see ``drafts.selectors.version_comparison``).
 
@@ -169,9 +169,6 @@ class Comparison:
             placed.append((same.new.headings if same else row.old.headings, row))
         return placed
 
-    def counts(self) -> dict[str, int]:
-        return {change: sum(1 for row in self.rows if row.change == change) for change in CHANGES}
-
     def to_dict(self, *, everything: bool = False) -> dict[str, Any]:
         """The JSON export: ``{"from", "to", "rows"}``, only changed rows unless ``everything``."""
         return {
@@ -186,7 +183,7 @@ class Comparison:
 
 def compare(old: Text, new: Text, *, notes: Mapping[Hashable, ChangeNote] | None = None) -> Comparison:
     """Pair the articles of two texts (by key when both carry unique keys, else by the matcher) and
-    classify each row; ``notes`` by the newer article's key say why it changed."""
+    classify each row; ``notes`` by an article's key say why it changed (or, for a deleted one, went)."""
     notes = notes or {}
     old_for_new = _pair_by_key(old.articles, new.articles)
     if old_for_new is None:
@@ -195,8 +192,8 @@ def compare(old: Text, new: Text, *, notes: Mapping[Hashable, ChangeNote] | None
     for i, j, moved in aligned(old_for_new, len(old.articles)):
         before = old.articles[i] if i is not None else None
         after = new.articles[j] if j is not None else None
-        note = notes.get(after.key, ChangeNote()) if after is not None and after.key is not None else ChangeNote()
-        rows.append(_row(before, after, moved, note))
+        key = (after or before).key
+        rows.append(_row(before, after, moved, notes.get(key, ChangeNote()) if key is not None else ChangeNote()))
     return Comparison(old, new, rows)
 
 

@@ -142,6 +142,28 @@ def test_identical_texts_have_no_rows_unless_all_are_asked_for(tmp_path):
     assert {row["change"] for row in export(tmp_path, OLD, OLD, all=True)["rows"]} == {"unchanged"}
 
 
+def test_texts_that_carry_identities_pair_by_them_and_notes_follow_the_identity():
+    from drafts.comparison import Article, ChangeNote, Text, compare
+
+    old = Text("示例条例", "一审稿", [Article(1, "第一条", A1, key="a"), Article(2, "第二条", A2, key="b")], ref=1)
+    # "a" was rewritten beyond what the matcher would pair; "b" was deleted; "c" is new.
+    new = Text(
+        "示例条例", "二审稿", [Article(1, "第一条", INSERTED, key="a"), Article(2, "第二条", A6, key="c")], ref=2
+    )
+    notes = {"a": ChangeNote(("重写。",), (7,)), "b": ChangeNote(("删除重复规定。",), (3, 4))}
+    data = compare(old, new, notes=notes).to_dict()
+    # A deleted article with no kept one after it comes last.
+    assert changes(data) == [("modified", 1, 1), ("added", None, 2), ("deleted", 2, None)]
+    assert [(row["reasons"], row["opinions"]) for row in data["rows"]] == [
+        (["重写。"], [7]),
+        ([], []),
+        (["删除重复规定。"], [3, 4]),
+    ]
+    # Without identities the matcher sees two different texts.
+    anonymous = [Text(t.title, t.name, [Article(a.number, a.label, a.text) for a in t.articles]) for t in (old, new)]
+    assert [row.change for row in compare(*anonymous).rows] == ["added", "added", "deleted", "deleted"]
+
+
 # --- a draft's versions: reasons and opinions ----------------------------------------------
 
 
