@@ -22,6 +22,7 @@ MODULES = [
     "bench.handling",
     "bench.stats",
     "bench.search",
+    "bench.revision",
 ]
 DEFAULT_SCALE = 1_000_000
 

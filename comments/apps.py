@@ -11,9 +11,11 @@ class CommentsConfig(AppConfig):
 
         from comments import sensitive
         from comments.models import SensitiveWord
+        from comments.selectors import adopted_change_notes
         from comments.views import adopted_behind_changes, draft_block_context, thread_context
         from drafts.extensions import (
             register_article_extension,
+            register_comparison_extension,
             register_diff_extension,
             register_draft_extension,
             register_page_script,
@@ -22,6 +24,7 @@ class CommentsConfig(AppConfig):
         register_article_extension(thread_context)
         register_draft_extension(draft_block_context)
         register_diff_extension(adopted_behind_changes)
+        register_comparison_extension(adopted_change_notes)
         register_page_script("comments/js/thread.js")
         from django.core.cache import cache
         from wagtail.models import PageViewRestriction

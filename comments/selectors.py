@@ -12,7 +12,8 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from comments import extensions, sources
-from comments.models import COUNTED_STATES, Channel, ModerationState, Opinion, Support
+from comments.models import ADOPTING, COUNTED_STATES, Channel, ModerationState, Opinion, Support
+from drafts.comparison import ChangeNote
 
 PAGE_SIZE = 20
 FIRST_REPLIES = 3
@@ -193,6 +194,19 @@ def feedback_summary(draft_id: int) -> tuple[dict[str, int], list[FeedbackArticl
     articles = [FeedbackArticle(None, per_article[None])] if None in per_article else []
     articles += [FeedbackArticle(p, per_article[p.pk]) for p in ordered]
     return totals, articles
+
+
+def adopted_change_notes(old, new, provision_ids: list[int]) -> dict[int, list[ChangeNote]]:
+    """The 对照表's extension: the opinions adopted (or partly adopted) into each article of the newer
+    version, with their reasons where staff left them public, as on the feedback page."""
+    found: dict[int, list[ChangeNote]] = {}
+    adopted = opinions_counted(resulting_article_id__in=provision_ids, disposition__in=ADOPTING).order_by("pk")
+    for pk, article_id, reason, public in adopted.values_list(
+        "pk", "resulting_article_id", "disposition_reason", "reason_public"
+    ):
+        reasons = (reason,) if public and reason.strip() else ()
+        found.setdefault(article_id, []).append(ChangeNote(reasons=reasons, opinions=(pk,)))
+    return found
 
 
 def feedback_opinions(draft_id: int, article_id: int | None):

@@ -1,4 +1,5 @@
-"""Wagtail admin: import a draft (or a new version of one) with a preview, and edit article notes.
+"""Wagtail admin: import a draft (or a new version of one) with a preview, edit article notes, and
+download the 修改前后对照表 of two versions.
 
 Import is two steps on one form: 解析 shows the parsed tree, its warnings and, for a new version,
 how its articles line up with the current ones; staff fix the text or the matches and parse again,
@@ -11,18 +12,23 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.uploads import UploadError
-from drafts.models import DraftIndexPage, DraftPage, DraftStage, Provision
+from drafts.comparison_word import comparison_docx
+from drafts.models import DraftIndexPage, DraftPage, DraftStage, DraftVersion, Provision
 from drafts.parser import ParseResult, parse_text
 from drafts.readers import MAX_DRAFT_FILE_BYTES, read_draft_file
+from drafts.selectors import version_comparison
 from drafts.services import draft_create, draft_version_create, version_match
 from drafts.text import tree_text
 
@@ -336,4 +342,81 @@ class ArticleNotesView(WagtailAdminTemplateMixin, View):
     def _render(self, article, form):
         noted = self._articles().exclude(note="").values_list("number", "label")
         context = self.get_context_data(draft=self.draft, article=article, form=form, noted=list(noted))
+        return TemplateResponse(self.request, self.template_name, context)
+
+
+class ComparisonForm(forms.Form):
+    old = forms.TypedChoiceField(label=gettext_lazy("修改前的版本"), coerce=int)
+    new = forms.TypedChoiceField(label=gettext_lazy("修改后的版本"), coerce=int)
+    everything = forms.BooleanField(
+        label=gettext_lazy("列出全部条文"), required=False, help_text=gettext_lazy("未修改的条文写“同左”。")
+    )
+    two_columns = forms.BooleanField(
+        label=gettext_lazy("两栏对照表"),
+        required=False,
+        help_text=gettext_lazy("不含“修改理由（意见来源）”一栏，供公开发布。"),
+    )
+
+    def __init__(self, *args, versions: list[DraftVersion], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(v.number, f"{v.get_stage_display()}（{localtime(v.created_at):%Y-%m-%d}）") for v in versions]
+        self.fields["old"].choices = self.fields["new"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("old") is not None and cleaned.get("old") == cleaned.get("new"):
+            raise ValidationError(_("请选择两个不同的版本。"))
+        return cleaned
+
+
+class ComparisonExportView(WagtailAdminTemplateMixin, View):
+    """修改前后对照表: two versions of a draft picked, downloaded as a Word file."""
+
+    template_name = "drafts/admin/comparison.html"
+    header_icon = "doc-full"
+
+    def setup(self, request, *args, page_id=None, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.draft = get_object_or_404(DraftPage, pk=page_id)
+
+    def get_breadcrumbs_items(self):
+        edit = reverse("wagtailadmin_pages:edit", args=[self.draft.pk])
+        return [
+            *self.breadcrumbs_items,
+            {"url": edit, "label": self.draft.title},
+            {"url": "", "label": _("修改对照表")},
+        ]
+
+    def get_page_title(self):
+        return _("修改对照表：%(title)s") % {"title": self.draft.title}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.draft.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        versions = list(self.draft.versions.order_by("number"))
+        if "old" not in request.GET:
+            initial = {"old": versions[-2].number, "new": versions[-1].number} if len(versions) > 1 else {}
+            return self._render(ComparisonForm(initial=initial, versions=versions), versions)
+        form = ComparisonForm(request.GET, versions=versions)
+        if not form.is_valid():
+            return self._render(form, versions)
+        by_number = {v.number: v for v in versions}
+        comparison = version_comparison(
+            old=by_number[form.cleaned_data["old"]], new=by_number[form.cleaned_data["new"]]
+        )
+        data = comparison_docx(
+            comparison, everything=form.cleaned_data["everything"], reasons=not form.cleaned_data["two_columns"]
+        )
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        filename = f"《{comparison.title}》修改前后对照表.docx"
+        response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+
+    def _render(self, form, versions):
+        context = self.get_context_data(draft=self.draft, form=form, versions=versions)
         return TemplateResponse(self.request, self.template_name, context)

@@ -18,11 +18,17 @@ diff_extensions = ExtensionPoint(
     "Called with (old version, new version, [new provision ids]); returns {provision id: [items]} shown under "
     "the article of the newer version on the diff page (the opinions adopted into it).",
 )
+comparison_extensions = ExtensionPoint(
+    "drafts.comparison",
+    "Called with (old version, new version, [new provision ids]); returns {provision id: [drafts.comparison."
+    "ChangeNote]}: the reasons and opinions behind each article of the newer version in the 修改前后对照表.",
+)
 page_scripts = ExtensionPoint("drafts.page_scripts", "Static scripts the draft page loads (paths under static/).")
 
 register_article_extension = article_extensions.register
 register_draft_extension = draft_extensions.register
 register_diff_extension = diff_extensions.register
+register_comparison_extension = comparison_extensions.register
 register_page_script = page_scripts.register
 
 
@@ -39,3 +45,7 @@ def draft_context(request, draft, version) -> dict:
 
 def diff_context(old, new, provision_ids: list[int]) -> dict[int, list]:
     return diff_extensions.merge_lists(old, new, provision_ids)
+
+
+def comparison_notes(old, new, provision_ids: list[int]) -> dict[int, list]:
+    return comparison_extensions.merge_lists(old, new, provision_ids)

@@ -45,6 +45,7 @@ __all__ = [
     "ArticleRef",
     "MatchResult",
     "Pair",
+    "aligned",
     "apply_corrections",
     "match_articles",
     "normalize_text",
@@ -329,6 +330,39 @@ def stable_positions(sequence: Sequence[int]) -> set[int]:
         stable.add(position)
         position = previous[position]
     return stable
+
+
+def aligned(old_for_new: Sequence[int | None], old_count: int) -> list[tuple[int | None, int | None, bool]]:
+    """Both versions' articles in one reading order: the newer version's, each deleted old article where it stood.
+
+    ``old_for_new`` gives, for each new article in order, the index of its old article (None when it was
+    added).  The result is (old index or None, new index or None, moved): a deleted article comes right
+    before the first article that kept its place after it; ``moved`` marks a pair out of the old order
+    (not in the longest run of old indices that the new order keeps).
+    """
+    matched = [i for i in old_for_new if i is not None]
+    kept = set(matched)
+    stable = stable_positions(matched)
+    stable_old = {matched[k] for k in stable}
+    out: list[tuple[int | None, int | None, bool]] = []
+    next_old = 0  # deleted old articles before this index are already placed
+
+    def place_deleted(up_to: int) -> None:
+        nonlocal next_old
+        while next_old < up_to:
+            if next_old not in kept:
+                out.append((next_old, None, False))
+            next_old += 1
+
+    for j, i in enumerate(old_for_new):
+        if i is None:
+            out.append((None, j, False))
+            continue
+        if i in stable_old:
+            place_deleted(i)
+        out.append((i, j, i not in stable_old))
+    place_deleted(old_count)
+    return out
 
 
 class _Matcher:

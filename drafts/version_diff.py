@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from drafts.matching import stable_positions
+from drafts.matching import aligned
 from drafts.models import DraftVersion
 from drafts.rendering import Row, articles, version_rows
 from drafts.text_diff import char_diff, diff_html
@@ -48,43 +48,26 @@ def version_diff(old_version: DraftVersion, new_version: DraftVersion) -> list[D
     old = articles(version_rows(old_version, identity=True))
     new = articles(version_rows(new_version, identity=True))
     old_index = {str(row.lineage): i for i, row in enumerate(old)}
-    new_lineages = {str(row.lineage) for row in new}
     # Older articles that a newer one absorbed (a merge), by the older one's lineage.
     merged_into: dict[str, list[Row]] = {}
     for row in new:
         for lineage in row.derived_from:
             merged_into.setdefault(str(lineage), []).append(row)
-    pairs = [(old_index.get(str(row.lineage)), row) for row in new]
-    matched = [i for i, _row in pairs if i is not None]
-    stable = stable_positions(matched)
-    stable_old = {matched[k] for k in stable}
 
     rows: list[DiffRow] = []
-    emitted_old: set[int] = set()
-    next_old = 0  # deleted old articles before this index are emitted in place
-
-    def flush_deleted(up_to: int) -> None:
-        nonlocal next_old
-        while next_old < up_to:
-            lineage = str(old[next_old].lineage)
-            if lineage not in new_lineages and next_old not in emitted_old:
-                rows.append(DiffRow("deleted", old[next_old], None, related=merged_into.get(lineage)))
-                emitted_old.add(next_old)
-            next_old += 1
-
-    for i, row in pairs:
+    for i, j, moved in aligned([old_index.get(str(row.lineage)) for row in new], len(old)):
+        if j is None:
+            rows.append(DiffRow("deleted", old[i], None, related=merged_into.get(str(old[i].lineage))))
+            continue
+        row = new[j]
         if i is None:
             related = [old[old_index[str(x)]] for x in row.derived_from if str(x) in old_index]
             rows.append(DiffRow("added", None, row, related=related or None))
             continue
-        if i in stable_old:
-            flush_deleted(i)
         before = old[i]
         changed = _normal(before.text) != _normal(row.text) or before.title != row.title
-        moved = i not in stable_old
         renumbered = before.number != row.number
         status = "changed" if changed else "moved" if moved else "renumbered" if renumbered else "same"
         html = mark_safe(diff_html(char_diff(before.text, row.text))) if changed else None  # noqa: S308 - diff_html escapes
         rows.append(DiffRow(status, before, row, changed, moved, renumbered, html))
-    flush_deleted(len(old))
     return rows

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from drafts.admin_views import ArticleNotesView, DraftImportView
+from drafts.admin_views import ArticleNotesView, ComparisonExportView, DraftImportView
 from drafts.models import DraftIndexPage, DraftPage
 from drafts.selectors import draft_list_open, draft_list_recently_closed
 
@@ -23,6 +23,7 @@ def draft_admin_urls():
         path("drafts/import/", DraftImportView.as_view(), name="drafts_import"),
         path("drafts/<int:page_id>/import/", DraftImportView.as_view(), name="drafts_import_version"),
         path("drafts/<int:page_id>/notes/", ArticleNotesView.as_view(), name="drafts_notes"),
+        path("drafts/<int:page_id>/comparison/", ComparisonExportView.as_view(), name="drafts_comparison"),
     ]
 
 
@@ -54,13 +55,24 @@ class ArticleNotesButton(PageMenuItem):
         return isinstance(self.page.specific_deferred, DraftPage) and self.page.permissions_for_user(user).can_edit()
 
 
+class ComparisonButton(PageMenuItem):
+    label = _("修改对照表")
+    icon_name = "doc-full"
+    url_name = "drafts_comparison"
+
+    def is_shown(self, user):
+        return isinstance(self.page.specific_deferred, DraftPage) and self.page.permissions_for_user(user).can_edit()
+
+
 @hooks.register("register_page_header_buttons")
 def draft_header_buttons(page, user, view_name, next_url=None):
     yield ImportVersionButton(page=page, priority=40)
     yield ArticleNotesButton(page=page, priority=41)
+    yield ComparisonButton(page=page, priority=42)
 
 
 @hooks.register("register_page_listing_more_buttons")
 def draft_listing_buttons(page, user, next_url=None):
     yield ImportVersionButton(page=page, priority=40)
     yield ArticleNotesButton(page=page, priority=41)
+    yield ComparisonButton(page=page, priority=42)
