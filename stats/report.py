@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from lxml import etree
 
+from comments.tallies import percent
 from drafts.word import (
     BODY_FONT,
     BODY_STYLE,
@@ -128,11 +129,6 @@ def annual_report(out: BinaryIO, figures: YearFigures, *, title: str = "") -> No
 
 
 # --- prose ----------------------------------------------------------------------------
-
-
-def percent(rate: float | None) -> str:
-    """A rate (0.125) as a percentage with one decimal (12.5%), or — when there is none."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 def _share(part: int, whole: int) -> str:
