@@ -14,8 +14,9 @@ never built here: without it the benchmark is skipped with a note):
   hold the same cell texts.
 * bulk_10k_s: `comments.handling.opinions_dispose` of 10,000 opinions of the data set's hot article
   (not adopted, with a reason), as the workspace's bulk action calls it: row locks, one UPDATE, 10,000
-  HandlingEvents and, on commit, a notification task enqueued for each online author (django-q's ORM
-  broker on the bench database; the queued tasks are removed afterwards, no cluster serves it). The
+  HandlingEvents with their 10,000 site-history entries and, on commit, a notification task enqueued for
+  each online author (django-q's ORM broker on the bench database; the queued tasks are removed
+  afterwards, no cluster serves it). The
   note splits the time into the service's own work and the commit with the enqueueing; django-q's
   INFO line per queued task is silenced meanwhile, as output to a terminal would be measured too.
 
@@ -84,6 +85,8 @@ print(json.dumps({"seconds": seconds, "peak_kb": resource.getrusage(resource.RUS
 
 def remove(log=print) -> None:
     """Remove what this benchmark makes (a no-op when there is nothing)."""
+    from wagtail.models import ModelLogEntry
+
     from bench.contact_points import _delete_file
     from cms.models import User
     from drafts.models import DraftPage
@@ -104,8 +107,10 @@ def remove(log=print) -> None:
                 log(f"removed the export draft's {cursor.rowcount:,} opinions")
         draft.delete()  # with its export jobs
     # HandlingEvent.delete() raises AppendOnlyError by design; a queryset delete does not call it.
-    # Deleting events is allowed here only: they record the benchmark's own changes, undone below.
+    # Deleting events is allowed here only: they record the benchmark's own changes, undone below,
+    # as are their entries in the site history.
     HandlingEvent.objects.filter(actor__username=USERNAME).delete()
+    ModelLogEntry.objects.filter(user_id__in=User.objects.filter(username=USERNAME).values("pk")).delete()
     User.objects.filter(username=USERNAME).delete()
 
 
@@ -287,6 +292,7 @@ def measure_bulk(dataset, count: int, *, log=print) -> tuple[float, str]:
     """(seconds, note) of a bulk disposition of `count` opinions of the hot article, undone afterwards."""
     from django.db.models import Q
     from django_q.models import OrmQ
+    from wagtail.models import ModelLogEntry
 
     from comments.models import Disposition, Opinion
     from handling.models import HandlingEvent
@@ -331,6 +337,7 @@ def measure_bulk(dataset, count: int, *, log=print) -> tuple[float, str]:
         OrmQ.objects.filter(id__gt=queued).delete()  # nothing serves the bench database's queue
         Opinion.objects.bulk_update(before, [*fields, "updated_at"], batch_size=2000)
         HandlingEvent.objects.filter(actor=staff).delete()  # the bench only: see remove()
+        ModelLogEntry.objects.filter(user=staff).delete()
         staff.delete()
     log(
         f"bulk disposition: {count:,} opinions in {seconds:.2f} s: locks, update and {events:,} events {work:.2f} s,"

@@ -11,14 +11,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cms import emails
 from cms.models import User, Verification
 from cms.selectors import identifier_kind, normalize_identifier, user_by_identifier
 from cms.sms import send_sms
@@ -105,11 +105,13 @@ def verification_send(*, user: User, purpose: str, channel: str) -> Verification
         link_expires_at=now + timedelta(hours=settings.ACCOUNT_LINK_TTL_HOURS),
         code_expires_at=now + timedelta(minutes=settings.ACCOUNT_CODE_TTL_MINUTES),
     )
-    transaction.on_commit(lambda: _deliver(verification, token=token, code=code))
+    # In the language the person is reading the site in: they asked for it on this page.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: _deliver(verification, token=token, code=code, language=language))
     return verification
 
 
-def _deliver(verification: Verification, *, token: str, code: str) -> None:
+def _deliver(verification: Verification, *, token: str, code: str, language: str) -> None:
     user = verification.user
     route = "accounts:confirm_link" if verification.purpose == Verification.Purpose.CONFIRM else "accounts:reset_link"
     context = {
@@ -123,14 +125,10 @@ def _deliver(verification: Verification, *, token: str, code: str) -> None:
     }
     try:
         if verification.channel == Verification.Channel.EMAIL:
-            send_mail(
-                subject=settings.EMAIL_SUBJECT_PREFIX + str(verification.get_purpose_display()),
-                message=render_to_string("accounts/email/verification.txt", context),
-                from_email=None,
-                recipient_list=[user.email],
-            )
+            emails.send("accounts/verification", user.email, context, language=language)
         else:
-            send_sms(user.phone, render_to_string("accounts/sms/verification.txt", context).strip())
+            with translation.override(language):
+                send_sms(user.phone, render_to_string("accounts/sms/verification.txt", context).strip())
     except Exception:
         # The account is saved; the person can ask for the message again from the confirm page.
         logger.exception("could not deliver verification %s", verification.pk)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.throttle import Throttle, hit_all
-from comments import campaigns, fingerprints, sensitive
+from comments import campaigns, fingerprints, history, sensitive
 from comments.models import (
     Channel,
     Disposition,
@@ -383,12 +383,15 @@ def _transition(opinions: list[Opinion], to_state: str, *, actor, reason: str) -
     public_parents |= {o.pk for o in arriving if o.parent_id is None}
     leaving = [o for o in leaving if o.parent_id is None or o.parent_id in public_parents]
     arriving = [o for o in arriving if o.parent_id is None or o.parent_id in public_parents]
-    ModerationEvent.objects.bulk_create(
+    events = ModerationEvent.objects.bulk_create(
         [
-            ModerationEvent(opinion=o, actor=actor, from_state=o.moderation_state, to_state=to_state, reason=reason)
+            ModerationEvent(
+                opinion=o, actor=actor, from_state=o.moderation_state, to_state=to_state, reason=reason, created_at=now
+            )
             for o in opinions
         ]
     )
+    history.log_moderation(events, actor=actor, now=now)
     changes = {"moderation_state": to_state, "moderation_reason": reason, "moderated_at": now, "updated_at": now}
     if to_state != ModerationState.WITHDRAWN:
         changes["moderated_by"] = actor

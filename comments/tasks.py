@@ -2,20 +2,15 @@
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
 
+from cms import emails
 from comments.models import ModerationState, Opinion
 
 logger = logging.getLogger(__name__)
 
-SUBJECTS = {
-    ModerationState.PUBLISHED: "您的意见已公开",
-    ModerationState.REJECTED: "您的意见未通过审核",
-    "handled": "您的意见已处理",
-}
+# What an author hears of; each is the e-mail "comments/opinion-<event>".
+EVENTS = (ModerationState.PUBLISHED, ModerationState.REJECTED, "handled")
 
 
 def notify_author(opinion_id: int, event: str) -> bool:
@@ -23,29 +18,30 @@ def notify_author(opinion_id: int, event: str) -> bool:
 
     Accounts with only a mobile number see the news under 我的意见; no text message is sent for it.
     """
-    opinion = Opinion.objects.select_related("author", "draft", "article").filter(pk=opinion_id).first()
-    if opinion is None or opinion.author is None or not opinion.author.email or event not in SUBJECTS:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "opinion": opinion,
-            "event": event,
-            "site_name": settings.SITE_NAME,
-            "my_opinions_url": settings.BASE_URL.rstrip("/") + "/my/opinions/",
-        }
-        send_mail(
-            subject=settings.EMAIL_SUBJECT_PREFIX + SUBJECTS[event],
-            message=render_to_string("comments/email/notification.txt", context),
-            from_email=None,
-            recipient_list=[opinion.author.email],
-        )
-    logger.info("opinion %s: told its author (%s)", opinion_id, event)
-    return True
+    return notify_authors([opinion_id], event) == 1
 
 
 def notify_authors(opinion_ids: list[int], event: str) -> int:
-    """notify_author for many opinions in one task (a bulk disposition). Returns how many were e-mailed."""
-    return sum(notify_author(pk, event) for pk in opinion_ids)
+    """notify_author for many opinions in one task (a bulk disposition), over one mail connection.
+    Returns how many were e-mailed.
+
+    Each author gets a message of their own about their own opinion.
+    """
+    if event not in EVENTS:
+        return 0
+    opinions = (
+        Opinion.objects.filter(pk__in=opinion_ids, author__isnull=False)
+        .exclude(author__email="")
+        .select_related("author", "draft", "article")
+        .order_by("pk")
+    )
+    my_opinions_url = emails.absolute_url(reverse("my_opinions"))
+    sent = emails.send_each(
+        f"comments/opinion-{event}",
+        (emails.Mail([o.author.email], {"opinion": o, "my_opinions_url": my_opinions_url}) for o in opinions),
+    )
+    logger.info("opinions %s: told %s authors (%s)", opinion_ids[:20], sent, event)
+    return sent
 
 
 def check_campaigns() -> int:

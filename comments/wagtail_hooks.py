@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
+from comments import history
 from comments.admin_views import ModerationQueueView
 from comments.models import ModerationState, Opinion, SensitiveWord
 
@@ -55,3 +56,8 @@ def moderation_menu_item():
         order=210,
         permission="comments.moderate_opinion",
     )
+
+
+@hooks.register("register_log_actions")
+def moderation_log_actions(actions):
+    history.register_actions(actions)

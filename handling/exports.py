@@ -9,7 +9,8 @@ consultation of 100,000 opinions and more exports in flat memory. The summary re
 grouped queries only.
 
 What counts: the top-level opinions of the draft that are published or internal (contact points,
-letters, e-mails); pending, rejected, hidden and withdrawn ones, and replies, are left out. The source
+letters, e-mails); pending, rejected, hidden and withdrawn ones, and replies, are left out
+(comments.selectors.opinions_counted; every figure is a comments.tallies.OpinionTally). The source
 column names the channel, the contact point and the proposer's public name, never contact data.
 """
 
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,8 +42,9 @@ from cms.officialdoc import (
 )
 from cms.spreadsheets import write_csv, write_xlsx
 from comments import sources
-from comments.models import ADOPTING, Channel, Disposition
+from comments.models import Channel, Disposition
 from comments.selectors import opinions_counted
+from comments.tallies import OpinionTally, opinion_tallies, opinion_tally
 from drafts.models import DraftPage, DraftStage, Provision, ProvisionKind
 from drafts.numerals import to_chinese
 from handling.models import ExportFormat, ExportJob, ExportState
@@ -189,16 +191,12 @@ def _version_label(draft: DraftPage) -> str:
     return str(version.get_stage_display() if version else draft.get_stage_display())
 
 
-def _disposition_counts(draft_id: int) -> dict[str, int]:
-    return dict(_counted(draft_id).values_list("disposition").annotate(n=Count("pk")).order_by())
-
-
 def table_meta(draft: DraftPage) -> TableMeta:
     """The title block: draft, version, period, totals by disposition, date made."""
-    counts = _disposition_counts(draft.pk)
+    tally = opinion_tally(draft_id=draft.pk)
     with translation.override(settings.LANGUAGE_CODE):
-        totals = [(_("意见总数"), sum(counts.values()))]
-        totals += [(str(label), counts[value]) for value, label in Disposition.choices if counts.get(value)]
+        totals = [(_("意见总数"), tally.count)]
+        totals += [(str(label), tally.of(value)) for value, label in Disposition.choices if tally.of(value)]
         return TableMeta(
             draft_title=draft.title,
             version_label=_version_label(draft),
@@ -272,52 +270,27 @@ def export_csv(out: BinaryIO, draft_id: int, progress: Progress | None = None) -
 # The summary report -------------------------------------------------------------------------------
 
 
-@dataclass
-class Tally:
-    """Opinions of a group: all of them, those handled, those adopted in whole or in part."""
-
-    count: int = 0
-    handled: int = 0
-    adopted: int = 0
-
-    def add(self, other: Tally) -> None:
-        self.count += other.count
-        self.handled += other.handled
-        self.adopted += other.adopted
-
-    @property
-    def rate(self) -> str:
-        """(adopted + partly adopted) / handled, one decimal."""
-        return f"{self.adopted * 100 / self.handled:.1f}%" if self.handled else "—"
-
-    def cells(self) -> list[str]:
-        return [str(self.count), str(self.handled), str(self.adopted), self.rate]
+Tallies = list[tuple[str, OpinionTally]]
 
 
-_TALLY = {
-    "count": Count("pk"),
-    "handled": Count("pk", filter=~Q(disposition=Disposition.UNDECIDED)),
-    "adopted": Count("pk", filter=Q(disposition__in=ADOPTING)),
-}
+def _cells(tally: OpinionTally) -> list[str]:
+    return [str(tally.count), str(tally.handled), str(tally.adopted), tally.rate_text]
 
 
-def _tallies(draft_id: int, *keys: str, by_source: bool = False) -> list[tuple]:
-    """One grouped query: (*keys, Tally) for each group; `by_source` groups by the source's name instead."""
-    counted = _counted(draft_id)
-    if by_source:
-        counted = sources.annotate_name(counted).filter(sources.has_source())
-        keys = ("source_name",)
-    rows = counted.values(*keys).annotate(**_TALLY).order_by().values_list(*keys, *_TALLY)
-    return [(*row[: len(keys)], Tally(*row[len(keys) :])) for row in rows]
+def _tallies(draft_id: int, key: str) -> dict:
+    """The tally of each group of the draft's counted opinions, by the value of `key`."""
+    return opinion_tallies(key, draft_id=draft_id)
 
 
-Tallies = list[tuple[str, Tally]]
+def _source_tallies(draft_id: int) -> Tallies:
+    """(source name, tally) of the draft's counted opinions that came through a source (a contact point)."""
+    counted = sources.annotate_name(_counted(draft_id)).filter(sources.has_source())
+    return list(opinion_tallies("source_name", opinions=counted).items())
 
 
 @dataclass
 class Summary:
-    total: Tally
-    dispositions: dict[str, int]
+    total: OpinionTally
     channels: Tallies
     chapters: Tallies  # empty when the draft has no chapters
     contact_points: Tallies
@@ -325,22 +298,20 @@ class Summary:
 
 
 def summary_figures(draft_id: int) -> Summary:
-    """Every figure of the summary report, from five grouped queries and the draft's headings."""
+    """Every figure of the summary report, from three grouped queries and the draft's headings."""
     with translation.override(settings.LANGUAGE_CODE):
         channel_labels = _labels(Channel)
-        by_channel = dict(_tallies(draft_id, "channel"))
-        total = Tally()
-        for tally in by_channel.values():
-            total.add(tally)
+        by_channel = _tallies(draft_id, "channel")
+        total = OpinionTally.total(by_channel.values())
         channels = [(channel_labels[value], by_channel[value]) for value in Channel.values if value in by_channel]
-        points = list(_tallies(draft_id, by_source=True))
+        points = _source_tallies(draft_id)
         points.sort(key=lambda row: (-row[1].count, row[0]))
-        per_article = dict(_tallies(draft_id, "article_id"))
+        per_article = _tallies(draft_id, "article_id")
         chapters, articles = _chapters_and_articles(per_article)
-        return Summary(total, _disposition_counts(draft_id), channels, chapters, points, articles)
+        return Summary(total, channels, chapters, points, articles)
 
 
-def _chapters_and_articles(per_article: dict[int | None, Tally]) -> tuple[Tallies, Tallies]:
+def _chapters_and_articles(per_article: dict[int | None, OpinionTally]) -> tuple[Tallies, Tallies]:
     """Tallies by chapter (in text order) and the most discussed articles, from the per-article tallies."""
     general = per_article.pop(None, None)
     provisions = list(
@@ -359,9 +330,9 @@ def _chapters_and_articles(per_article: dict[int | None, Tally]) -> tuple[Tallie
     several_versions = len({row[4] for row in provisions}) > 1
     stages = _labels(DraftStage)
 
-    chapter_tallies: dict[str, Tally] = {}
+    chapter_tallies: dict[str, OpinionTally] = {}
     chapter_order: dict[str, tuple] = {}
-    unchaptered = Tally()
+    unchaptered = OpinionTally()
     any_chapter = False
     ranked = []
     for pk, label, parent_id, _version_id, number, stage, position in provisions:
@@ -370,11 +341,11 @@ def _chapters_and_articles(per_article: dict[int | None, Tally]) -> tuple[Tallie
         ranked.append(((-tally.count, number, position), name, tally))
         chapter = _chapter_name(parent_id, headings)
         if chapter is None:
-            unchaptered.add(tally)
+            unchaptered += tally
             continue
         any_chapter = True
         chapter_name, chapter_position = chapter
-        chapter_tallies.setdefault(chapter_name, Tally()).add(tally)
+        chapter_tallies[chapter_name] = chapter_tallies.get(chapter_name, OpinionTally()) + tally
         at = (number, chapter_position)
         chapter_order[chapter_name] = min(chapter_order.get(chapter_name, at), at)
     chapters: Tallies = []
@@ -437,10 +408,8 @@ def _summary_document(draft: DraftPage, figures: Summary) -> OfficialDocument:
                 continue
             number += 1
             document.paragraph(HEADING_STYLE, f"{to_chinese(number)}、{heading}")
-            total = Tally()
-            for _name, tally in rows:
-                total.add(tally)
-            table = [*([name, *tally.cells()] for name, tally in rows), [_("合计"), *total.cells()]]
+            total = OpinionTally.total(tally for _name, tally in rows)
+            table = [*([name, *_cells(tally)] for name, tally in rows), [_("合计"), *_cells(total)]]
             _table(document, [first, *header], table, shares)
         if figures.articles:
             number += 1
@@ -463,17 +432,17 @@ def _overview(draft: DraftPage, figures: Summary) -> str:
     text = name + (_("于%(period)s公开征求意见，") % {"period": period} if period else "")
     text += _("共收到意见%(n)s条") % {"n": figures.total.count}
     text += "，其中" + "，".join(f"{label}{tally.count}条" for label, tally in figures.channels) + "。"
+    total = figures.total
     handled = [
-        f"{labels[value]}{figures.dispositions[value]}条"
+        f"{labels[value]}{total.of(value)}条"
         for value in Disposition.values
-        if value != Disposition.UNDECIDED and figures.dispositions.get(value)
+        if value != Disposition.UNDECIDED and total.of(value)
     ]
-    text += _("已处理%(n)s条") % {"n": figures.total.handled}
+    text += _("已处理%(n)s条") % {"n": total.handled}
     if handled:
         text += "，其中" + "、".join(handled)
-    pending = figures.dispositions.get(Disposition.UNDECIDED, 0)
-    text += (_("；尚待处理%(n)s条") % {"n": pending} if pending else "") + "。"
-    text += _("采纳率为%(rate)s。") % {"rate": figures.total.rate}
+    text += (_("；尚待处理%(n)s条") % {"n": total.undecided} if total.undecided else "") + "。"
+    text += _("采纳率为%(rate)s。") % {"rate": total.rate_text}
     return text
 
 
@@ -524,6 +493,7 @@ def export_content_type(fmt: str) -> str:
 
 
 def export_count(draft_id: int) -> int:
+    """How many opinions an export of the draft covers: its counted opinions."""
     return _counted(draft_id).count()
 
 

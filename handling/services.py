@@ -1,8 +1,9 @@
 """Writes of the handling workflow: disposition, assignment, merging, the link to the changed article.
 
 Every change is recorded in `HandlingEvent` (who, when, before, after, why; append-only) in the same
-transaction as the change. Opinions carry a `revision`: a form sends the revisions it was read at,
-and a save over a change the person has not seen is refused as a conflict (nothing is written).
+transaction as the change, and mirrored in Wagtail's site history (handling.history). Opinions carry a
+`revision`: a form sends the revisions it was read at, and a save over a change the person has not seen is
+refused as a conflict (nothing is written).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from comments.models import Disposition, Opinion
 from comments.selectors import feedback_generation_key
 from drafts.models import Provision, ProvisionKind
+from handling import history
 from handling.models import HandlingAction, HandlingEvent
 
 REASON_REQUIRED = {Disposition.PARTLY_ADOPTED, Disposition.NOT_ADOPTED}
@@ -103,7 +105,9 @@ def opinions_record(
     ]
     for draft_id in {o.draft_id for o in opinions}:
         cache.set(feedback_generation_key(draft_id), time.time_ns(), None)
-    return HandlingEvent.objects.bulk_create(events, batch_size=2000)
+    events = HandlingEvent.objects.bulk_create(events, batch_size=2000)
+    history.log_handling(events, actor=actor, now=now)
+    return events
 
 
 NOTIFY_CHUNK = 500  # opinions per e-mail task: a bulk disposition of 10,000 queues 20 tasks, not 10,000

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,6 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.roles import Role
 from comments import sources
 from comments.models import Channel, Disposition, ModerationState, Opinion
+from comments.tallies import OpinionTally, opinion_tally
 from drafts.models import DraftPage, Provision, ProvisionKind
 from handling import extensions, selectors, services
 from handling.forms import DisposeForm, WorkspaceFilterForm
@@ -131,12 +131,7 @@ class WorkspaceView(_HandlingView):
             key = opinion.article_id
             rows.append((opinion, key != previous))
             previous = key
-        totals = dict(
-            Opinion.objects.filter(draft=draft, parent__isnull=True)
-            .values_list("disposition")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        counted = opinion_tally(draft_id=draft.pk) if draft else OpinionTally()
         query = request.GET.copy()
         query.pop("p", None)
         context = self.get_context_data(
@@ -149,7 +144,8 @@ class WorkspaceView(_HandlingView):
             actions=[(action, action.form()) for action in extensions.workspace_actions],
             templates=ReasonTemplate.objects.filter(is_active=True),
             staff_users=_staff_users(),
-            totals=[(label, totals.get(value, 0)) for value, label in Disposition.choices],
+            counted=counted,
+            totals=[(label, counted.of(value)) for value, label in Disposition.choices],
         )
         return TemplateResponse(request, self.template_name, context)
 

@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
+from handling import history
 from handling.export_views import admin_urlpatterns as export_urlpatterns
 from handling.models import ReasonTemplate
 from handling.views import OpinionHandleView, WorkspaceView
@@ -51,3 +52,8 @@ def exports_menu_item():
         order=208,
         permission="comments.dispose_opinion",
     )
+
+
+@hooks.register("register_log_actions")
+def handling_log_actions(actions):
+    history.register_actions(actions)

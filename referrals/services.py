@@ -1,8 +1,9 @@
 """Writes of referrals (交办—督办—办复): forwarding opinions to a department, the department's
 acknowledgement, reply and extension requests, staff review, the proposers' rating, scheduled chasing.
 
-Every step is recorded in `ReferralEvent` (append-only) in the same transaction; a referral carries a
-`revision`, so a form saved over a change its author has not seen is refused as a conflict.
+Every step is recorded in `ReferralEvent` (append-only) in the same transaction, and mirrored in Wagtail's site
+history (referrals.history); a referral carries a `revision`, so a form saved over a change its author has not
+seen is refused as a conflict.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from comments.models import Disposition
 from handling.models import HandlingAction
 from handling.services import ConflictError, HandlingError, check_staff, notify_handled, opinions_lock, opinions_record
+from referrals import history
 from referrals.models import (
     Department,
     Referral,
@@ -37,7 +39,7 @@ MAX_ATTACHMENTS = 10
 
 
 def _referral_event(referral: Referral, *, actor, action: str, before: dict, reason: str = "", now=None):
-    ReferralEvent.objects.create(
+    event = ReferralEvent.objects.create(
         referral=referral,
         actor=actor,
         action=action,
@@ -46,6 +48,7 @@ def _referral_event(referral: Referral, *, actor, action: str, before: dict, rea
         reason=reason,
         created_at=now or timezone.now(),
     )
+    history.log_referral_event(event)
 
 
 def _referral_snapshot(referral: Referral) -> dict:

@@ -5,15 +5,11 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
 
+from cms import emails
 from cms.roles import Role
 from comments import sources
 from referrals import services
@@ -21,16 +17,8 @@ from referrals.models import Referral, ReferralAction
 
 logger = logging.getLogger(__name__)
 
-REFERRAL_SUBJECTS = {
-    "sent": gettext_lazy("新的转办件：《%(draft)s》"),
-    "reminder": gettext_lazy("转办件三天内到期：《%(draft)s》"),
-    "overdue": gettext_lazy("转办件已逾期：《%(draft)s》"),
-    "returned": gettext_lazy("转办件答复被退回重办：《%(draft)s》"),
-    "reopened": gettext_lazy("意见提出人对办理结果不满意，请重新办理：《%(draft)s》"),
-    "replied": gettext_lazy("%(department)s已答复转办件：《%(draft)s》"),
-    "extension": gettext_lazy("%(department)s申请延期：《%(draft)s》"),
-    "closed": gettext_lazy("您的意见已办结，欢迎评价：《%(draft)s》"),
-}
+# The events people hear of; each is the e-mail "referrals/referral-<event>".
+EVENTS = ("sent", "reminder", "overdue", "returned", "reopened", "replied", "extension", "closed")
 TO_DEPARTMENT = {"sent", "reminder", "overdue", "returned", "reopened"}
 TO_CREATOR = {"overdue", "replied", "extension"}
 
@@ -45,7 +33,7 @@ class _Recipient:
 
 
 def _absolute(route: str, *args) -> str:
-    return settings.BASE_URL.rstrip("/") + reverse(route, args=args)
+    return emails.absolute_url(reverse(route, args=args))
 
 
 def _referral_recipients(referral: Referral, event: str) -> list[_Recipient]:
@@ -70,7 +58,7 @@ def _referral_recipients(referral: Referral, event: str) -> list[_Recipient]:
         # Contact points (and any other source) speak for their opinions: found through comments.sources.
         page_of: dict[int, str] = {}  # a coordinator of several points gets the first one's page
         for user_id, key, source_id in sources.speakers(referral.opinions.all()):
-            page_of.setdefault(user_id, settings.BASE_URL.rstrip("/") + sources.page_url(key, source_id))
+            page_of.setdefault(user_id, emails.absolute_url(sources.page_url(key, source_id)))
         coordinators = get_user_model().objects.filter(pk__in=page_of, is_active=True).exclude(email="")
         people += [
             _Recipient(u.email, u.public_name, rate_link, page_of[u.pk], True) for u in coordinators.order_by("pk")
@@ -98,35 +86,25 @@ def notify_referral(referral_id: int, event: str) -> int:
     and nothing about the proposers: it links to the inbox, which shows what a department may see.
     """
     referral = Referral.objects.select_related("department", "draft", "created_by").filter(pk=referral_id).first()
-    if referral is None or event not in REFERRAL_SUBJECTS:
+    if referral is None or event not in EVENTS:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        recipients = _referral_recipients(referral, event)
-        if not recipients:
-            logger.warning("referral %s: nobody to tell of %s", referral_id, event)
-            return 0
-        subject = settings.EMAIL_SUBJECT_PREFIX + str(REFERRAL_SUBJECTS[event]) % {
-            "draft": referral.draft.title,
-            "department": referral.department.short_name or referral.department.name,
-        }
-        context = {
-            "referral": referral,
-            "site_name": settings.SITE_NAME,
-            "opinion_count": referral.opinions.count(),
-            "attachment_count": referral.attachments.count() if event == "replied" else 0,
-            "note": _last_reason(referral, ReferralAction.RETURN) if event == "returned" else "",
-        }
-        mails = [
-            EmailMessage(
-                subject=subject,
-                body=render_to_string(f"referrals/email/referral_{event}.txt", {**context, "recipient": person}),
-                to=[person.email],
-            )
-            for person in recipients
-        ]
-        get_connection().send_messages(mails)
-    logger.info("referral %s: told %s people (%s)", referral_id, len(mails), event)
-    return len(mails)
+    recipients = _referral_recipients(referral, event)
+    if not recipients:
+        logger.warning("referral %s: nobody to tell of %s", referral_id, event)
+        return 0
+    context = {
+        "referral": referral,
+        "opinion_count": referral.opinions.count(),
+        "attachment_count": referral.attachments.count() if event == "replied" else 0,
+        "note": _last_reason(referral, ReferralAction.RETURN) if event == "returned" else "",
+    }
+    # One message per person (nobody sees another's address), all over one connection.
+    sent = emails.send_each(
+        f"referrals/referral-{event}",
+        [emails.Mail([person.email], {**context, "recipient": person}) for person in recipients],
+    )
+    logger.info("referral %s: told %s people (%s)", referral_id, sent, event)
+    return sent
 
 
 def referrals_remind_task() -> int:
@@ -164,23 +142,13 @@ def referrals_weekly_digest() -> int:
     totals = {
         key: sum(getattr(row, key) for row in rows) for key in ("open", "overdue", "awaiting_review", "closed_recently")
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "rows": rows,
-            "totals": totals,
-            "since": now - timedelta(days=7),
-            "now": now,
-            "board_url": _absolute("referrals_board"),
-            "site_name": settings.SITE_NAME,
-        }
-        subject = settings.EMAIL_SUBJECT_PREFIX + _("转办督办周报")
-        mails = [
-            EmailMessage(
-                subject=subject,
-                body=render_to_string("referrals/email/referral_digest.txt", {**context, "recipient": user}),
-                to=[user.email],
-            )
-            for user in staff
-        ]
-        get_connection().send_messages(mails)
-    return len(mails)
+    context = {
+        "rows": rows,
+        "totals": totals,
+        "since": now - timedelta(days=7),
+        "now": now,
+        "board_url": _absolute("referrals_board"),
+    }
+    return emails.send_each(
+        "referrals/digest", [emails.Mail([user.email], {**context, "recipient": user}) for user in staff]
+    )

@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
+from referrals import history
 from referrals.models import Department
 from referrals.urls import admin_urlpatterns
 
@@ -35,3 +36,8 @@ def referrals_menu_item():
     return PermissionMenuItem(
         _("督办看板"), reverse("referrals_board"), icon_name="tasks", order=219, permission="referrals.view_referral"
     )
+
+
+@hooks.register("register_log_actions")
+def referral_log_actions(actions):
+    history.register_actions(actions)

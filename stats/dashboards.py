@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.models import ADOPTING, Channel, Disposition
+from comments.models import Channel, Disposition
+from comments.tallies import OpinionTally, percent
 from drafts.models import DraftPage, DraftStage
 from referrals.models import ReferralState
 from stats import charts, figures
@@ -25,10 +26,6 @@ class Figure:
     label: str
     value: str
     note: str = ""
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def _thousands(n: int) -> str:
@@ -52,19 +49,19 @@ def draft_dashboard(draft: DraftPage, tally: Tally, *, article_href) -> dict:
     """Context for a draft's dashboard. `article_href(number)` links each square of the text picture."""
     data = tally.data
     dispositions = data.get("dispositions", {})
-    total = data.get("total", 0)
-    undecided = dispositions.get(Disposition.UNDECIDED, 0)
-    handled = total - undecided
-    adopted = sum(dispositions.get(d, 0) for d in ADOPTING)
-    forwarded = dispositions.get(Disposition.FORWARDED, 0)
+    counted = OpinionTally(dispositions)
     referral_states = data.get("referrals", {}).get("states", {})
     overdue = data.get("referrals", {}).get("overdue", 0)
 
     summary = [
-        Figure(_("意见总数"), _thousands(total)),
-        Figure(_("已处理"), _thousands(handled), _percent(rate(handled, total))),
-        Figure(_("采纳率（含部分采纳）"), _percent(rate(adopted, handled)), _("%(n)s 条") % {"n": _thousands(adopted)}),
-        Figure(_("转为实施监督建议"), _percent(rate(forwarded, handled)), _("%(n)s 条") % {"n": _thousands(forwarded)}),
+        Figure(_("意见总数"), _thousands(counted.count)),
+        Figure(_("已处理"), _thousands(counted.handled), percent(rate(counted.handled, counted.count))),
+        Figure(_("采纳率（含部分采纳）"), counted.rate_text, _("%(n)s 条") % {"n": _thousands(counted.adopted)}),
+        Figure(
+            _("转为实施监督建议"),
+            percent(rate(counted.forwarded, counted.handled)),
+            _("%(n)s 条") % {"n": _thousands(counted.forwarded)},
+        ),
     ]
 
     # The text as a picture: each article of the current version shaded by the opinions it drew.
@@ -86,8 +83,8 @@ def draft_dashboard(draft: DraftPage, tally: Tally, *, article_href) -> dict:
     channel_chart = _pairs(
         _("按来源渠道统计"),
         [
-            (str(channel_labels.get(c, c)), sum(d.values()), sum(d.get(x, 0) for x in ADOPTING))
-            for c, d in data.get("channels", {}).items()
+            (str(channel_labels.get(c, c)), t.count, t.adopted)
+            for c, t in ((c, OpinionTally(d)) for c, d in data.get("channels", {}).items())
         ],
     )
     points = sorted(data.get("points", {}).values(), key=lambda p: (-p["total"], p["name"]))
@@ -134,11 +131,8 @@ def _days(draft: DraftPage, days: dict[str, int]) -> tuple[list[str], list[int]]
 def year_figures(tally: Tally) -> YearFigures:
     data = tally.data
     channel_labels = dict(Channel.choices)
-    channels = data.get("channels", {})
-    total = sum(sum(d.values()) for d in channels.values())
-    undecided = sum(d.get(Disposition.UNDECIDED, 0) for d in channels.values())
-    adopted = sum(d.get(x, 0) for d in channels.values() for x in ADOPTING)
-    forwarded = sum(d.get(Disposition.FORWARDED, 0) for d in channels.values())
+    channels = {channel: OpinionTally(d) for channel, d in data.get("channels", {}).items()}
+    total = OpinionTally.total(channels.values())
     stage_labels = dict(DraftStage.choices)
     drafts = [
         DraftLine(
@@ -154,23 +148,23 @@ def year_figures(tally: Tally) -> YearFigures:
     referrals = data.get("referrals", {})
     answered = referrals.get("answered", 0)
     months = data.get("months", {})
-    point_channel = channels.get(Channel.CONTACT_POINT, {})
+    point_channel = channels.get(Channel.CONTACT_POINT, OpinionTally())
     return YearFigures(
         year=data.get("year", 0),
         drafts=drafts,
         by_channel=[
-            (str(channel_labels.get(c, c)), sum(d.values()), sum(d.get(x, 0) for x in ADOPTING))
-            for c, d in sorted(channels.items(), key=lambda item: -sum(item[1].values()))
+            (str(channel_labels.get(c, c)), t.count, t.adopted)
+            for c, t in sorted(channels.items(), key=lambda item: -item[1].count)
         ],
-        total=total,
-        handled=total - undecided,
-        adopted=adopted,
-        forwarded=forwarded,
-        adoption_rate=rate(adopted, total - undecided),
+        total=total.count,
+        handled=total.handled,
+        adopted=total.adopted,
+        forwarded=total.forwarded,
+        adoption_rate=total.rate,
         points_active=len(points),
         points_total=data.get("points_total", 0),
-        point_opinions=sum(point_channel.values()),
-        point_adopted=sum(point_channel.get(x, 0) for x in ADOPTING),
+        point_opinions=point_channel.count,
+        point_adopted=point_channel.adopted,
         top_points=[(p["name"], p["submitted"], p["adopted"]) for p in points[:10]],
         referrals=referrals.get("total", 0),
         referrals_answered=answered,
@@ -195,9 +189,9 @@ def year_dashboard(tally: Tally) -> dict:
     summary = [
         Figure(_("征求意见的草案"), _("%(n)s 部") % {"n": len(y.drafts)}),
         Figure(_("收到意见"), _thousands(y.total)),
-        Figure(_("采纳率（含部分采纳）"), _percent(y.adoption_rate), _("%(n)s 条") % {"n": _thousands(y.adopted)}),
+        Figure(_("采纳率（含部分采纳）"), percent(y.adoption_rate), _("%(n)s 条") % {"n": _thousands(y.adopted)}),
         Figure(_("参与的基层立法联系点"), f"{y.points_active} / {y.points_total}"),
-        Figure(_("转办按期答复率"), _percent(y.on_time_rate), f"{y.referrals_on_time} / {y.referrals_answered}"),
+        Figure(_("转办按期答复率"), percent(y.on_time_rate), f"{y.referrals_on_time} / {y.referrals_answered}"),
     ]
     channel_chart = _pairs(_("按来源渠道统计"), y.by_channel)
     month_chart = charts.line_chart(

@@ -1,7 +1,8 @@
 """Computing the figures of a draft or a year from the opinions (a handful of grouped queries).
 
-Counted opinions are the ones the adoption table counts: top-level, published online or received
-offline (contact points, letters, e-mail); pending, rejected, hidden and withdrawn ones and replies are not.
+Counted opinions are the ones the adoption table counts (comments.selectors.opinions_counted): top-level,
+published online or received offline (contact points, letters, e-mail); pending, rejected, hidden and withdrawn
+ones and replies are not. Groups are tallied by comments.tallies, as the exports and the workspace do.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from django.db.models import Count, F
 from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone
 
-from comments.models import ADOPTING
 from comments.selectors import opinions_counted
+from comments.tallies import OpinionTally, opinion_tallies
 from drafts.models import DraftPage, Provision, ProvisionKind
 from referrals.models import Referral, ReferralState
 
@@ -29,18 +30,12 @@ def draft_data(draft: DraftPage, now=None) -> dict:
     """Everything a draft's dashboard shows, as plain JSON-able values."""
     now = now or timezone.now()
     opinions = opinions_counted(draft=draft)
-    by_article: dict[str, int] = defaultdict(int)
-    adopted_by_article: dict[str, int] = defaultdict(int)
-    channels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    dispositions: dict[str, int] = defaultdict(int)
-    rows = opinions.values_list("article_id", "channel", "disposition").annotate(n=Count("pk")).order_by()
-    for article_id, channel, disposition, n in rows:
-        key = str(article_id or "")
-        by_article[key] += n
-        if disposition in ADOPTING:
-            adopted_by_article[key] += n
-        channels[channel][disposition] += n
-        dispositions[disposition] += n
+    by_article: dict[str, OpinionTally] = defaultdict(OpinionTally)
+    by_channel: dict[str, OpinionTally] = defaultdict(OpinionTally)
+    for (article_id, channel), tally in opinion_tallies("article_id", "channel", opinions=opinions).items():
+        by_article[str(article_id or "")] += tally
+        by_channel[channel] += tally
+    total = OpinionTally.total(by_channel.values())
     days = {
         day.isoformat(): n
         for day, n in opinions.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
@@ -49,33 +44,32 @@ def draft_data(draft: DraftPage, now=None) -> dict:
         .order_by()
         .values_list("day", "n")
     }
-    points: dict[str, dict] = {}
-    for point_id, name, disposition, n in (
-        opinions.filter(contact_point_link__isnull=False)
-        .values_list("contact_point_link__contact_point_id", "contact_point_link__contact_point__name", "disposition")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        entry = points.setdefault(str(point_id), {"name": name, "total": 0, "adopted": 0})
-        entry["total"] += n
-        if disposition in ADOPTING:
-            entry["adopted"] += n
+    point_tallies = opinion_tallies(
+        "contact_point_link__contact_point_id",
+        "contact_point_link__contact_point__name",
+        opinions=opinions.filter(contact_point_link__isnull=False),
+    )
+    points = {
+        str(point_id): {"name": name, "total": tally.count, "adopted": tally.adopted}
+        for (point_id, name), tally in point_tallies.items()
+    }
     # Articles of earlier versions count for the article of the current version with the same lineage.
     lineage_of = dict(
         Provision.objects.filter(version__draft=draft, kind=ProvisionKind.ARTICLE).values_list("pk", "lineage")
     )
     by_lineage: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for key, n in by_article.items():
+    for key, tally in by_article.items():
         if key:
             entry = by_lineage[str(lineage_of.get(int(key), key))]
-            entry[0] += n
-            entry[1] += adopted_by_article.get(key, 0)
+            entry[0] += tally.count
+            entry[1] += tally.adopted
+    general = by_article.get("", OpinionTally())
     return {
-        "total": sum(dispositions.values()),
-        "general": [by_article.get("", 0), adopted_by_article.get("", 0)],
+        "total": total.count,
+        "general": [general.count, general.adopted],
         "by_lineage": dict(by_lineage),
-        "channels": {channel: dict(d) for channel, d in channels.items()},
-        "dispositions": dict(dispositions),
+        "channels": {channel: tally.by_disposition for channel, tally in by_channel.items()},
+        "dispositions": total.by_disposition,
         "days": days,
         "points": points,
         "referrals": _referral_states(Referral.objects.filter(draft=draft), now),
@@ -92,37 +86,26 @@ def year_data(year: int, now=None) -> dict:
     start = dt.datetime(year, 1, 1, tzinfo=tz)
     end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
     opinions = opinions_counted(created_at__gte=start, created_at__lt=end)
-    channels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    channels: dict[str, OpinionTally] = defaultdict(OpinionTally)
     months: dict[int, int] = defaultdict(int)
-    for channel, disposition, month, n in (
-        opinions.annotate(month=ExtractMonth("created_at", tzinfo=tz))
-        .values_list("channel", "disposition", "month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        channels[channel][disposition] += n
-        months[month] += n
+    with_month = opinions.annotate(month=ExtractMonth("created_at", tzinfo=tz))
+    by_month = opinion_tallies("channel", "month", opinions=with_month)
+    for (channel, month), tally in by_month.items():
+        channels[channel] += tally
+        months[month] += tally.count
     drafts = list(
         DraftPage.objects.live()
         .filter(opens_at__gte=start, opens_at__lt=end)
         .order_by("opens_at")
         .values_list("pk", "title", "stage", "opens_at", "closes_at")
     )
-    per_draft: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for draft_id, disposition, n in (
-        opinions_counted(draft_id__in=[d[0] for d in drafts])
-        .values_list("draft_id", "disposition")
-        .annotate(n=Count("pk"))
-    ).order_by():
-        per_draft[draft_id][0] += n
-        if disposition in ADOPTING:
-            per_draft[draft_id][1] += n
+    per_draft = opinion_tallies("draft_id", draft_id__in=[d[0] for d in drafts])
     points = point_statistics(year=year)
     referrals = Referral.objects.filter(created_at__gte=start, created_at__lt=end)
     answered = referrals.filter(replied_at__isnull=False)
     return {
         "year": year,
-        "channels": {channel: dict(d) for channel, d in channels.items()},
+        "channels": {channel: tally.by_disposition for channel, tally in channels.items()},
         "months": {str(m): n for m, n in months.items()},
         "drafts": [
             {
@@ -131,8 +114,8 @@ def year_data(year: int, now=None) -> dict:
                 "stage": stage,
                 "opens": opens.isoformat() if opens else None,
                 "closes": closes.isoformat() if closes else None,
-                "opinions": per_draft[pk][0],
-                "adopted": per_draft[pk][1],
+                "opinions": per_draft.get(pk, OpinionTally()).count,
+                "adopted": per_draft.get(pk, OpinionTally()).adopted,
             }
             for pk, title, stage, opens, closes in drafts
         ],

@@ -31,6 +31,7 @@ from cms.officialdoc import (
     ParagraphStyle,
     Table,
 )
+from comments.tallies import percent
 from stats import charts
 
 __all__ = ["NO_DATA", "DraftLine", "YearFigures", "annual_report"]
@@ -104,11 +105,6 @@ def annual_report(out: BinaryIO, figures: YearFigures, *, title: str = "") -> No
 
 
 # --- prose ----------------------------------------------------------------------------
-
-
-def percent(rate: float | None) -> str:
-    """A rate (0.125) as a percentage with one decimal (12.5%), or — when there is none."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 def _share(part: int, whole: int) -> str:

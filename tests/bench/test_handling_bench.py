@@ -4,6 +4,7 @@ import io
 
 import docx
 import pytest
+from wagtail.models import ModelLogEntry
 
 from bench.dataset import Dataset
 from bench.handling import EXPORT_SLUG, REASON, USERNAME, measure, naive_adoption_table
@@ -55,6 +56,7 @@ def test_the_benchmark_measures_and_puts_everything_back(draft):
     assert not DraftPage.objects.filter(slug=EXPORT_SLUG).exists()
     assert not User.objects.filter(username=USERNAME).exists()
     assert not HandlingEvent.objects.exists() and not ExportJob.objects.exists()
+    assert not ModelLogEntry.objects.filter(action__startswith="handling.").exists()
     assert ContactPointOpinion.objects.count() == 20
 
 

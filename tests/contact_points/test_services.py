@@ -1,9 +1,10 @@
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comments.models import Channel, Disposition, ModerationState, Opinion
 from contact_points import selectors, services
@@ -20,6 +21,7 @@ from contact_points.models import (
 from contact_points.services import ContactPointError
 from drafts.parser import parse_text
 from drafts.services import draft_create
+from tests.cms.test_emails import html_of
 from tests.contact_points.conftest import docx_bytes
 from tests.factories import ContactPointFactory
 
@@ -61,6 +63,61 @@ def test_solicitation_is_sent_to_the_chosen_points_and_their_coordinators_are_em
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert "示例条例" in mail.outbox[0].subject and "请重点征询第三条" in mail.outbox[0].body
     assert f"/workspace/{point.pk}/" in mail.outbox[0].body
+
+
+def test_each_coordinator_gets_a_message_of_their_own_with_their_point_in_text_and_html(
+    draft, staff, point, other_point, coordinator, intruder, django_capture_on_commit_callbacks
+):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.solicitation_send(
+            staff=staff,
+            draft=draft,
+            deadline=timezone.now() + timedelta(days=7),
+            contact_points=[point, other_point],
+            note="请重点征询<第三条>。",
+        )
+    assert sorted(m.to for m in mail.outbox) == sorted([[coordinator.email], [intruder.email]])
+    for person, own, stranger, strangers_point in (
+        (coordinator, point, intruder, other_point),
+        (intruder, other_point, coordinator, point),
+    ):
+        (message,) = [m for m in mail.outbox if m.to == [person.email]]
+        html = html_of(message)
+        assert message.subject == f"{settings.EMAIL_SUBJECT_PREFIX}征询任务：《{draft.title}》"
+        assert f"{person.display_name}，您好" in message.body and own.name in message.body
+        assert "请重点征询<第三条>。" in message.body and "请重点征询&lt;第三条&gt;。" in html
+        workspace = f"{settings.BASE_URL}/workspace/{own.pk}/"
+        assert workspace in message.body and f'href="{workspace}"' in html and own.name in html
+        for secret in (
+            stranger.email,
+            stranger.display_name,
+            strangers_point.name,
+            f"/workspace/{strangers_point.pk}/",
+        ):
+            assert secret not in f"{message.subject}{message.body}{html}"
+
+
+def test_the_coordinator_hears_that_the_batch_was_submitted_and_then_received(
+    draft, staff, point, coordinator, django_capture_on_commit_callbacks
+):
+    batch = services.batch_open(user=coordinator, contact_point=point, draft=draft)
+    for body in ("意见一", "意见二"):
+        services.batch_item_save(user=coordinator, batch=batch, body=body, article_id=None)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.batch_submit(user=coordinator, batch_id=batch.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.batches_receive(staff=staff, batch_ids=[batch.pk])
+    submitted, received = mail.outbox
+    feedback = f"{settings.BASE_URL}/workspace/{point.pk}/feedback/"
+    for message, subject, words in (
+        (submitted, "意见汇总已报送", "（2 条意见）已于"),
+        (received, "意见汇总已签收", "已由法工委于"),
+    ):
+        html = html_of(message)
+        assert message.to == [coordinator.email] and message.subject == f"{settings.EMAIL_SUBJECT_PREFIX}{subject}"
+        assert words in message.body and words in html and point.name in message.body
+        assert feedback in message.body and f'href="{feedback}"' in html
 
 
 def test_solicitation_refuses_a_past_deadline_and_non_staff(draft, staff, point, coordinator):

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from comments import clusters
 from comments.models import Channel, Disposition, ModerationState, Opinion
@@ -15,6 +17,7 @@ from handling import services as handling
 from handling.models import AppendOnlyError, HandlingEvent
 from handling.services import ConflictError, HandlingError
 from referrals import services as referrals
+from tests.cms.test_emails import html_of
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +66,31 @@ def test_the_author_is_told_by_email(draft, article, citizen, staff, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         handling.opinions_dispose(staff=staff, opinion_ids=[o.pk], disposition=Disposition.ADOPTED)
     assert [m.to for m in mail.outbox] == [[citizen.email]] and "采纳" in mail.outbox[0].body
+
+
+def test_each_author_is_told_of_their_own_opinion_only_in_chinese_text_and_html(
+    draft, article, citizen, other, staff, django_capture_on_commit_callbacks
+):
+    (mine,) = _opinions(draft, article, citizen, n=1, body="老张的意见{}：公示栏应设在一楼<大厅> & 电梯口。")
+    (theirs,) = _opinions(draft, article, other, n=1, body="小李的意见{}：维修资金应每季度公布。")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        handling.opinions_dispose(
+            staff=staff, opinion_ids=[mine.pk, theirs.pk], disposition=Disposition.NOT_ADOPTED, reason="上位法已有规定"
+        )
+    assert sorted(m.to for m in mail.outbox) == sorted([[citizen.email], [other.email]])
+    for author, opinion, stranger, strangers_opinion in (
+        (citizen, mine, other, theirs),
+        (other, theirs, citizen, mine),
+    ):
+        (message,) = [m for m in mail.outbox if m.to == [author.email]]
+        html = html_of(message)
+        assert message.subject == f"{settings.EMAIL_SUBJECT_PREFIX}您的意见已处理"
+        assert f"{author.display_name}，您好" in message.body and f"{author.display_name}，您好" in html
+        assert "未采纳" in message.body and "上位法已有规定" in message.body and opinion.body in message.body
+        assert "未采纳" in html and "上位法已有规定" in html and "/my/opinions/" in html
+        assert escape(opinion.body) in html and "<大厅>" not in html
+        for secret in (stranger.email, stranger.display_name, stranger.username, strangers_opinion.body):
+            assert secret not in f"{message.subject}{message.body}{html}"
 
 
 def test_a_second_editor_gets_a_conflict_and_nothing_is_lost(draft, article, citizen, staff):

@@ -1,14 +1,16 @@
 """Referrals to departments (交办—督办—办复): services, e-mails, the inbox, the admin pages, the schedules."""
 
 import importlib
+import re
 from datetime import timedelta
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_q.models import Schedule
 
 from cms.roles import Role
@@ -20,6 +22,7 @@ from referrals import services as referrals
 from referrals.models import Referral, ReferralAction, ReferralEvent, ReferralState, Satisfaction
 from referrals.selectors import redact_contact_details
 from referrals.tasks import notify_referral, referrals_escalate_task, referrals_remind_task, referrals_weekly_digest
+from tests.cms.test_emails import html_of
 from tests.factories import ContactPointFactory, DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +141,8 @@ def sent_to(address):
 
 
 def everything_in(messages):
-    return "\n".join(f"{m.subject}\n{m.body}\n{' '.join(m.to)}" for m in messages)
+    """Subject, text, HTML and recipients of the messages, for checks of what they must never carry."""
+    return "\n".join(f"{m.subject}\n{m.body}\n{html_of(m)}\n{' '.join(m.to)}" for m in messages)
 
 
 # Services ---------------------------------------------------------------------------------------
@@ -477,6 +481,50 @@ def test_closing_invites_online_authors_and_coordinators_to_rate(
     assert f"/workspace/{point.pk}/feedback/" in to_coordinator.body and "贵联系点" in to_coordinator.body
     assert "已研究，将在实施细则中予以明确。" in to_citizen.body
     assert liaison.email not in everything_in(mail.outbox)
+
+
+REFERRAL_SUBJECTS = {
+    "sent": "新的转办件：",
+    "reminder": "转办件三天内到期：",
+    "overdue": "转办件已逾期：",
+    "returned": "转办件答复被退回重办：",
+    "reopened": "意见提出人对办理结果不满意，请重新办理：",
+    "replied": "市住建局已答复转办件：",
+    "extension": "市住建局申请延期：",
+    "closed": "您的意见已办结，欢迎评价：",
+}
+
+
+def test_every_referral_message_is_in_chinese_with_its_links_in_both_bodies(
+    draft, referral, staff, liaison, proposer, coordinator
+):
+    mail.outbox.clear()
+    with translation.override("en"):  # a task runs in the site language, whatever is active
+        for event in REFERRAL_SUBJECTS:
+            assert notify_referral(referral.pk, event) >= 1
+    for event, words in REFERRAL_SUBJECTS.items():
+        messages = [m for m in mail.outbox if m.subject.startswith(f"{settings.EMAIL_SUBJECT_PREFIX}{words}")]
+        assert messages, event
+        for message in messages:
+            assert message.subject.endswith(f"《{draft.title}》") and len(message.to) == 1
+            assert "您好" in message.body and "请勿直接回复" in message.body
+            html = html_of(message)
+            links = re.findall(r"https?://\S+", message.body)
+            assert links and all(f'href="{link}"' in html for link in links), event
+            assert "您好" in html and draft.title in html
+    assert len(mail.outbox) == sum(
+        len([m for m in mail.outbox if words in m.subject]) for words in REFERRAL_SUBJECTS.values()
+    )
+
+
+def test_the_weekly_digest_has_a_table_of_departments_in_its_html(staff, referral, department):
+    mail.outbox.clear()
+    assert referrals_weekly_digest() == 1
+    (message,) = mail.outbox
+    assert message.subject == f"{settings.EMAIL_SUBJECT_PREFIX}转办督办周报"
+    html = html_of(message)
+    assert '<th scope="row">市住房和城乡建设局</th><td>1</td><td>0</td><td>0</td><td>0</td>' in html
+    assert f'href="{settings.BASE_URL}/admin/referrals/' in html
 
 
 def test_notify_referral_counts_addresses_and_skips_people_without_one(referral, liaison, department):
