@@ -215,6 +215,35 @@ class Opinion(models.Model):
         return self.author.public_name
 
 
+class ProposalKind(models.TextChoices):
+    MODIFY = "modify", _("修改为")
+    INSERT = "insert", _("在本条后增加一条")
+    DELETE = "delete", _("删除本条")
+
+
+class Proposal(models.Model):
+    """A proposed wording (修改建议) attached to one opinion.
+
+    It stays tied to the text it was made on: `base_text` is the article's text in the opinion's version
+    when the proposal was made, so a later version never changes what the redline shows. `text` is the
+    proposed wording of the article (modify) or of the new article after it (insert); empty for delete.
+    Its 款 and 项 are kept as lines.
+    """
+
+    opinion = models.OneToOneField(Opinion, on_delete=models.CASCADE, related_name="proposal", verbose_name=_("意见"))
+    kind = models.CharField(_("修改建议类型"), max_length=10, choices=ProposalKind.choices, default=ProposalKind.MODIFY)
+    base_text = models.TextField(_("原条文"), blank=True)
+    text = models.TextField(_("建议修改为"), blank=True)
+    created_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("修改建议")
+        verbose_name_plural = _("修改建议")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
 class OpinionFingerprint(models.Model):
     """MinHash bands of an opinion's text: opinions sharing a band are candidates for near-duplicates."""
 

@@ -88,9 +88,10 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cms.User"
-# Object permissions are predicates (`<app>/rules.py`, the rules package); model permissions come from the
-# role groups (cms.roles). Both answer user.has_perm(perm, obj).
-AUTHENTICATION_BACKENDS = ["rules.permissions.ObjectPermissionBackend", "cms.auth_backends.IdentifierBackend"]
+# Sign-in (and the user a session names) comes from the first; object permissions are predicates
+# (`<app>/rules.py`, the rules package) and model permissions come from the role groups (cms.roles): both
+# answer user.has_perm(perm, obj). An object check costs the first backend no query.
+AUTHENTICATION_BACKENDS = ["cms.auth_backends.IdentifierBackend", "rules.permissions.ObjectPermissionBackend"]
 LOGIN_URL = "accounts:login"
 CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 # Sessions are read on every request: from the cache first (Redis in production), the database behind it.
