@@ -31,7 +31,10 @@ class QueueFilterForm(forms.Form):
         required=False,
     )
     draft = forms.ModelChoiceField(
-        label=gettext_lazy("法规草案"), queryset=DraftPage.objects.order_by("-id"), required=False
+        label=gettext_lazy("法规草案"),
+        queryset=DraftPage.objects.order_by("-id"),
+        required=False,
+        empty_label=gettext_lazy("全部"),
     )
     flag = forms.ChoiceField(label=gettext_lazy("标记"), choices=FLAGS, required=False)
     q = forms.CharField(label=gettext_lazy("内容包含"), required=False, max_length=100)

@@ -136,6 +136,14 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Intranets: no avatar from Gravatar (a request off the site carrying a hash of the staff e-mail); the
+# admin shows its own default avatar or one the user uploads.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# A staff member picks a time zone among China's, not among six hundred.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei"]
+# A filter's empty choice says 全部 (django-filter's default is Django's 「---------」).
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+FILTERS_NULL_CHOICE_LABEL = _("未填写")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

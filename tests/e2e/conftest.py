@@ -3,6 +3,7 @@
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -53,27 +54,43 @@ def browser():
         browser.close()
 
 
-def _new_page(browser, request, viewport):
+def _new_page(browser, request, viewport, live_server):
     context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+    # Intranets: no request may leave the site (no Gravatar, CDN or font service). Any request to
+    # another host is refused and fails the test.
+    site = urlsplit(live_server.url).netloc
+    elsewhere: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != site:
+            elsewhere.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    context.unroute("**/*")
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
     context.close()
+    assert not elsewhere, f"requests left the site: {elsewhere}"
 
 
 @pytest.fixture
 def page(browser, request, live_server):
-    yield from _new_page(browser, request, DESKTOP)
+    yield from _new_page(browser, request, DESKTOP, live_server)
 
 
 @pytest.fixture
 def phone_page(browser, request, live_server):
-    yield from _new_page(browser, request, PHONE)
+    yield from _new_page(browser, request, PHONE, live_server)
 
 
 @pytest.fixture
