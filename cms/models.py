@@ -46,7 +46,21 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
+        """What a citizen's public comments show: the display name or 匿名."""
         return self.display_name or str(_("匿名"))
+
+    def get_full_name(self) -> str:
+        """The person's real name when given (Chinese order, 姓 then 名, no space between Chinese
+        characters), else the display name. Wagtail's admin shows this."""
+        last, first = self.last_name.strip(), self.first_name.strip()
+        joiner = " " if (last + first).isascii() else ""
+        return joiner.join(part for part in (last, first) if part) or self.display_name
+
+    @property
+    def known_name(self) -> str:
+        """How the person is named wherever staff look (audit trail, referrals, exports, assignees) and to
+        themselves (the site header, e-mails): a name, or the user name, never 匿名."""
+        return self.get_full_name() or self.username
 
     def has_role(self, role: str) -> bool:
         """True when the user is in the group of that role (names in cms.roles.Role)."""

@@ -103,7 +103,7 @@ class WorkspaceView(_HandlingView):
         form.fields["assignee"].choices = [
             ("", _("全部")),
             ("none", _("未分配")),
-            *[(str(u.pk), u.public_name) for u in _staff_users()],
+            *[(str(u.pk), u.known_name) for u in _staff_users()],
         ]
         return form, draft
 

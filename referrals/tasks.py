@@ -42,26 +42,26 @@ def _referral_recipients(referral: Referral, event: str) -> list[_Recipient]:
     if event in TO_DEPARTMENT:
         link = _absolute("referrals:detail", referral.pk)
         people += [
-            _Recipient(user.email, user.public_name, link)
+            _Recipient(user.email, user.known_name, link)
             for user in referral.department.liaisons.filter(is_active=True).exclude(email="").order_by("pk")
         ]
     creator = referral.created_by
     if event in TO_CREATOR and creator is not None and creator.is_active and creator.email:
-        people.append(_Recipient(creator.email, creator.public_name, _absolute("referrals_admin", referral.pk)))
+        people.append(_Recipient(creator.email, creator.known_name, _absolute("referrals_admin", referral.pk)))
     if event == "closed":
         rate_link = _absolute("referrals:rate", referral.pk)
         authors = get_user_model().objects.filter(
             pk__in=referral.opinions.filter(author__isnull=False).values("author"), is_active=True
         )
         my_opinions = _absolute("my_opinions")
-        people += [_Recipient(u.email, u.public_name, rate_link, my_opinions) for u in authors.exclude(email="")]
+        people += [_Recipient(u.email, u.known_name, rate_link, my_opinions) for u in authors.exclude(email="")]
         # Contact points (and any other source) speak for their opinions: found through comments.sources.
         page_of: dict[int, str] = {}  # a coordinator of several points gets the first one's page
         for user_id, key, source_id in sources.speakers(referral.opinions.all()):
             page_of.setdefault(user_id, emails.absolute_url(sources.page_url(key, source_id)))
         coordinators = get_user_model().objects.filter(pk__in=page_of, is_active=True).exclude(email="")
         people += [
-            _Recipient(u.email, u.public_name, rate_link, page_of[u.pk], True) for u in coordinators.order_by("pk")
+            _Recipient(u.email, u.known_name, rate_link, page_of[u.pk], True) for u in coordinators.order_by("pk")
         ]
     seen: set[str] = set()
     unique = []
