@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drafts.matching import ArticleRef, MatchResult, apply_corrections, match_articles
@@ -135,6 +136,9 @@ def draft_version_create(
             provision.parent = parent
         Provision.objects.bulk_create([provision for provision, _parent in level], batch_size=2000)
     if make_current:
+        # The version it replaces changes too (its articles become an earlier version's): whatever reads
+        # versions by `updated_at` (the search index) sees both.
+        DraftVersion.objects.filter(pk=draft.current_version_id).update(updated_at=timezone.now())
         DraftPage.objects.filter(pk=draft.pk).update(current_version=version)
         draft.current_version = version
     return version

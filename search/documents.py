@@ -83,6 +83,7 @@ def article_docs(version_ids=None) -> Iterator[SearchDoc]:
                 chapter=chapters.get(pk, ""),
                 article_number=number,
                 year=_year(draft.opens_at),
+                superseded=not current,
             )
 
 

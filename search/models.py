@@ -24,6 +24,7 @@ class SearchEntry(models.Model):
     contact_point_name = models.CharField(max_length=100, blank=True)
     year = models.IntegerField(null=True)
     public = models.BooleanField(default=False)
+    superseded = models.BooleanField(default=False)  # an article of an earlier version of its draft
     source_updated = models.DateTimeField(null=True)  # the source row's updated_at when this was written
     # The source row's updated_at as last sent to Elasticsearch (null: not sent, or no cluster configured).
     sent_updated = models.DateTimeField(null=True)

@@ -35,8 +35,16 @@ def access_tokens(user) -> tuple[list[str], bool]:
 
 
 def search(
-    *, text: str, user=None, draft_id: int | None = None, filters: dict | None = None, kinds=KINDS, page: int = 1
+    *,
+    text: str,
+    user=None,
+    draft_id: int | None = None,
+    filters: dict | None = None,
+    kinds=KINDS,
+    page: int = 1,
+    include_superseded: bool = False,
 ) -> SearchResult:
+    """What `user` may see matching `text`; articles of earlier versions only with `include_superseded`."""
     tokens, is_staff = access_tokens(user)
     query = SearchQuery(
         text=text,
@@ -46,6 +54,7 @@ def search(
         kinds=tuple(kinds),
         filters=dict(filters or {}),
         page=max(1, min(page, 500)),
+        include_superseded=include_superseded,
     )
     backend = get_backend()
     if isinstance(backend, DatabaseBackend):

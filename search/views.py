@@ -34,10 +34,16 @@ def search(request):
             return redirect(f"{draft.url}articles/{number}/")
     filters = {name: request.GET.get(name, "") for name in FACETS if request.GET.get(name)}
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    all_versions = request.GET.get("versions") == "all"
     result = None
     if query:
         result = selectors.search(
-            text=query, user=request.user, draft_id=draft.pk if draft else None, filters=filters, page=page
+            text=query,
+            user=request.user,
+            draft_id=draft.pk if draft else None,
+            filters=filters,
+            page=page,
+            include_superseded=all_versions,
         )
     context = {
         "query": query,
@@ -52,6 +58,12 @@ def search(request):
     params = request.GET.copy()
     params.pop("page", None)
     context["base_query"] = params.urlencode()
+    # Each article once, as its draft's current version reads; earlier versions one link away.
+    params.pop("versions", None)
+    if not all_versions:
+        params["versions"] = "all"
+    context["all_versions"] = all_versions
+    context["versions_url"] = "?" + params.urlencode()
     return render(request, "search/search.html", context)
 
 

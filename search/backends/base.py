@@ -33,6 +33,9 @@ class SearchDoc:
     contact_point_id: int | None = None
     contact_point_name: str = ""
     year: int | None = None
+    # An article of a version that is no longer its draft's current one: found only when asked for
+    # (the search page's 「包括历史版本」), so a search lists each article once.
+    superseded: bool = False
     # Who may see it: PUBLIC, "staff", "point:<id>" (a contact point's coordinators), "dept:<id>" (a
     # department's liaisons). Staff see everything; others see documents sharing one of their tokens.
     access: list[str] = field(default_factory=lambda: [PUBLIC])
@@ -49,6 +52,7 @@ class SearchQuery:
     draft_id: int | None = None
     kinds: tuple[str, ...] = KINDS
     filters: dict[str, str] = field(default_factory=dict)  # facet name → chosen value (as a string)
+    include_superseded: bool = False  # also the articles of earlier versions
     page: int = 1
     per_page: int = 20
 

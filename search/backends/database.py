@@ -54,6 +54,7 @@ def _row(doc: SearchDoc) -> SearchEntry:
         contact_point_id=doc.contact_point_id,
         contact_point_name=doc.contact_point_name[:100],
         year=doc.year,
+        superseded=doc.superseded,
         source_updated=doc.source_updated,
         public=PUBLIC in doc.access,
         access=" " + " ".join(t for t in doc.access if t != PUBLIC) + " ",
@@ -303,6 +304,8 @@ class DatabaseBackend(Backend):
         if query.draft_id:
             where.append("e.draft_id = %s")
             params.append(query.draft_id)
+        if not query.include_superseded:
+            where.append("NOT e.superseded")
         if not query.is_staff:
             access = ["e.public"]
             for token in query.tokens:

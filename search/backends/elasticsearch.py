@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch.dsl import Document, Index, Integer, Keyword, Q, Search, Text
+from elasticsearch.dsl import Boolean, Document, Index, Integer, Keyword, Q, Search, Text
 from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
 from comments.models import Channel, Disposition
@@ -104,6 +104,7 @@ class SearchDocument(Document):
     contact_point_id = Integer()
     contact_point_name = Keyword()
     year = Integer()
+    superseded = Boolean()
     access = Keyword()
 
     @classmethod
@@ -111,6 +112,8 @@ class SearchDocument(Document):
         fields = dataclasses.asdict(doc)
         key = fields.pop("key")
         fields.pop("source_updated")  # the database index's bookkeeping
+        if not fields["superseded"]:
+            fields.pop("superseded")  # only earlier versions' articles carry the flag (the filter is must_not)
         # An empty string is "no chapter", "no channel": left out, it makes no empty bucket in a facet.
         return cls(meta={"id": key, "index": index}, **{name: value for name, value in fields.items() if value != ""})
 
@@ -202,6 +205,8 @@ def build_search(query: SearchQuery, *, index: str) -> Search | None:
     filters = [Q("terms", kind=kinds), *facet_filters]
     if query.draft_id is not None:
         filters.append(Q("term", draft_id=query.draft_id))
+    if not query.include_superseded:
+        filters.append(~Q("term", superseded=True))  # documents indexed before the field have none
     if not query.is_staff:
         filters.append(Q("terms", access=list(query.tokens)))
 

@@ -185,3 +185,26 @@ def test_staff_search_in_the_admin_finds_what_only_staff_may_see(client, world):
     client.force_login(world["users"]["staff"])
     page = client.get(url, {"q": "退出程序"}).content.decode()
     assert "<mark>退出程序</mark>" in page or "<mark>退出</mark>" in page
+
+
+def test_an_article_is_found_once_as_the_current_version_reads_earlier_versions_on_request(world, client):
+    from drafts.parser import parse_text
+    from drafts.services import draft_version_create
+
+    draft = world["draft"]
+    first = draft.current_version
+    revised = TEXT.replace("停车位应当首先满足业主的需要。", "停车位应当首先满足本区域业主的需要。")
+    draft_version_create(draft=draft, result=parse_text(revised), stage="revised")
+    services.catch_up()
+    current = selectors.search(text="停车位", user=None)
+    articles = [hit for hit in current.hits if hit.kind == "article"]
+    assert len(articles) == 1 and articles[0].object_id in set(
+        draft.current_version.provisions.values_list("pk", flat=True)
+    )
+    every = selectors.search(text="停车位", user=None, include_superseded=True)
+    earlier = {hit.object_id for hit in every.hits if hit.kind == "article"} - {articles[0].object_id}
+    assert earlier and earlier <= set(first.provisions.values_list("pk", flat=True))
+    page = client.get(reverse("search"), {"q": "停车位"}).content.decode()
+    assert "包括历史版本" in page and page.count("search-hit--article") == 1
+    page = client.get(reverse("search"), {"q": "停车位", "versions": "all"}).content.decode()
+    assert "只看现行版本" in page and page.count("search-hit--article") == 2

@@ -310,8 +310,11 @@ def test_facet_filters_use_the_keyword_fields_and_ints_for_ids_and_years():
         {"terms": {"disposition": ["adopted"]}},
         {"terms": {"contact_point_id": [12]}},
         {"terms": {"year": [2026]}},
+        {"bool": {"must_not": [{"term": {"superseded": True}}]}},  # each article once: the current version's
         {"terms": {"access": [PUBLIC]}},
     ]
+    every = body_of(query(include_superseded=True))["query"]["bool"]["filter"]
+    assert {"bool": {"must_not": [{"term": {"superseded": True}}]}} not in every
 
 
 def test_draft_and_kinds_narrow_the_query():
