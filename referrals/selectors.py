@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from comments import sources
 from comments.models import Opinion
-from referrals.models import Department, Referral, ReferralEvent, ReferralState
+from referrals.models import Department, Referral, ReferralEvent, ReferralOpinion, ReferralState
 
 # Sent or acknowledged: the department is still working on it, so it can be overdue.
 IN_HAND = (ReferralState.SENT, ReferralState.ACKNOWLEDGED)
@@ -44,6 +44,38 @@ def referral_inbox(*, user, show: str, now: datetime) -> QuerySet[Referral]:
     if show == "closed":
         return referrals.order_by("-closed_at", "-id")
     return referrals.order_by("deadline", "id")
+
+
+INBOX_EXCERPT_CHARS = 60
+
+
+def attach_inbox_summaries(referrals) -> None:
+    """Give each referral of an inbox page what tells two referrals apart: `summary_articles`, the
+    articles its opinions are on (in text order; 整体意见 for the draft as a whole), and `summary_excerpt`,
+    the start of its first opinion with contact details blanked out. One query for the page."""
+    referrals = list(referrals)
+    if not referrals:
+        return
+    rows = (
+        ReferralOpinion.objects.filter(referral__in=referrals)
+        .order_by("referral_id", F("opinion__article__position").asc(nulls_first=True), "opinion_id")
+        .values_list("referral_id", "opinion__article__label", "opinion__body")
+    )
+    articles: dict[int, list[str]] = {}
+    excerpts: dict[int, str] = {}
+    whole = _("整体意见")
+    for referral_id, label, body in rows:
+        labels = articles.setdefault(referral_id, [])
+        label = label or whole
+        if label not in labels:
+            labels.append(label)
+        if referral_id not in excerpts:
+            text = " ".join(redact_contact_details(body).split())
+            cut = text[:INBOX_EXCERPT_CHARS]
+            excerpts[referral_id] = cut + ("…" if len(text) > INBOX_EXCERPT_CHARS else "")
+    for referral in referrals:
+        referral.summary_articles = articles.get(referral.pk, [])
+        referral.summary_excerpt = excerpts.get(referral.pk, "")
 
 
 def referral_inbox_counts(*, user, now: datetime) -> dict[str, int]:

@@ -616,6 +616,26 @@ def test_liaison_inbox_filters_open_overdue_and_closed(client, liaison, referral
     assert referral.draft.title not in client.get("/referrals/?show=closed").content.decode()
 
 
+def test_the_inbox_says_what_each_referral_is_about(
+    client, liaison, referral, online_opinion, staff, department, django_capture_on_commit_callbacks
+):
+    """Two referrals on one draft differ by more than a date: the articles and the start of an opinion."""
+    client.force_login(liaison)
+    html = client.get("/referrals/").content.decode()
+    assert "整体意见、第五条" in html and "建议小区设立业主委员会办公场所" in html
+    another = Opinion.objects.create(
+        draft=online_opinion.draft,
+        version=online_opinion.version,
+        article=online_opinion.article,
+        body="停车费标准请公开，联系电话 13900002222。",
+        moderation_state=ModerationState.PUBLISHED,
+    )
+    alone = forward(staff, [another], department, django_capture_on_commit_callbacks)
+    html = client.get("/referrals/").content.decode()
+    assert f'href="/referrals/{alone.pk}/"' in html and "停车费标准请公开，联系电话 （已隐去）" in html
+    assert "13900002222" not in html
+
+
 def test_liaison_reads_the_opinions_but_not_who_posted_them(client, liaison, referral, proposer, online_opinion):
     client.force_login(liaison)
     html = client.get(f"/referrals/{referral.pk}/").content.decode()
