@@ -216,3 +216,12 @@ def test_the_feedback_table_shows_the_handling_but_no_contact_data(client, setup
     cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True) for c in row]
     assert "未采纳" in cells and "上位法已有规定" in cells and "第三条" in cells
     assert not any("0571" in str(c) or "@" in str(c) for c in cells if c)
+
+
+def test_a_candidate_with_no_proposer_shows_no_stray_separator(client, setup, coordinator):
+    """The note's line named nobody: the item's meta line starts with what there is, not with 「·」."""
+    assert not setup["item"].proposer_name
+    client.force_login(coordinator)
+    page = client.get(reverse("contact_points:batch", args=[setup["point"].pk, setup["batch"].pk])).content.decode()
+    meta = page[page.index('batch-item__meta">') + len('batch-item__meta">') :]
+    assert not meta.lstrip().startswith("·")
