@@ -171,6 +171,26 @@ def redact_contact_details(text: str) -> str:
     return _CONTACT_DETAILS.sub(_("（已隐去）"), text or "")
 
 
+def referral_replies_for_export(draft_id: int) -> dict[int, str]:
+    """What the adoption table says of each forwarded opinion whose referral is closed: the department,
+    the date and its reply (a reply may name a person: contact details are blanked)."""
+    found: dict[int, str] = {}
+    items = (
+        ReferralOpinion.objects.filter(referral__draft_id=draft_id, referral__state=ReferralState.CLOSED)
+        .order_by("opinion_id", "referral_id")
+        .values_list("opinion_id", "referral__department__name", "referral__closed_at", "referral__reply")
+    )
+    for opinion_id, department, closed_at, reply in items:
+        day = timezone.localtime(closed_at) if closed_at else None
+        when = f"{day.year}年{day.month}月{day.day}日" if day else ""
+        found[opinion_id] = _("%(department)s答复（%(date)s办结）：%(reply)s") % {
+            "department": department,
+            "date": when,
+            "reply": " ".join(redact_contact_details(reply).split()),
+        }
+    return found
+
+
 def _latest_referrals(opinion_ids: list[int]) -> dict[int, Referral]:
     """The newest referral of each opinion (an opinion returned to undecided may be forwarded again)."""
     latest: dict[int, Referral] = {}

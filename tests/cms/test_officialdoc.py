@@ -6,6 +6,7 @@ import zipfile
 
 import docx
 import pytest
+from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -25,6 +26,7 @@ from cms.officialdoc import (
     clean,
     is_number,
     lines,
+    title_lines,
 )
 from tests.libreoffice import convert_to_pdf
 
@@ -255,3 +257,29 @@ def test_libreoffice_renders_the_landscape_comparison(tmp_path) -> None:
     pdf = convert_to_pdf(source)
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("《某市物业管理条例》意见汇总报告", ["《某市物业管理条例》意见汇总报告"]),
+        ("《杭州市物业管理条例（修订草案）》意见汇总报告", ["《杭州市物业管理条例（修订草案）》", "意见汇总报告"]),
+        (
+            "《中华人民共和国个人信息保护法（草案二次审议稿）》修改前后对照表",
+            ["《中华人民共和国个人信息保护法", "（草案二次审议稿）》修改前后对照表"],
+        ),
+        ("关于杭州市物业管理条例修订草案征求意见情况的报告", ["关于杭州市物业管理条例修订草案征求意见情况的报告"]),
+    ],
+)
+def test_a_long_title_breaks_between_words_never_inside_one(title, expected) -> None:
+    lines = title_lines(title, 20)
+    assert lines == expected and "".join(lines) == title
+
+
+def test_the_title_paragraph_carries_its_line_breaks_into_word() -> None:
+    document = OfficialDocument("t")
+    document.paragraph(TITLE_STYLE, "《杭州市物业管理条例（修订草案）》意见汇总报告")
+    out = io.BytesIO()
+    document.save(out)
+    (title,) = Document(io.BytesIO(out.getvalue())).paragraphs
+    assert title.text == "《杭州市物业管理条例（修订草案）》\n意见汇总报告"

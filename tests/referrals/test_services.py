@@ -909,3 +909,18 @@ def test_an_extension_cannot_be_asked_for_a_past_date_nor_decided_once_replied(l
     referrals.referral_reply(liaison=liaison, referral_id=referral.pk, text="已研究，答复如下。")
     with pytest.raises(HandlingError):
         referrals.referral_decide_extension(staff=staff, referral_id=referral.pk, grant=True)
+
+
+def test_the_adoption_table_carries_the_departments_closing_reply(
+    staff, liaison, referral, online_opinion, django_capture_on_commit_callbacks
+):
+    from handling import exports
+
+    before = {row.body: row.reason for row in exports.adoption_rows(referral.draft_id)}
+    assert not any("答复" in reason for reason in before.values())
+    reply(liaison, referral, django_capture_on_commit_callbacks, text="已研究，将在实施细则中明确。电话 13900003333。")
+    review(staff, referral, django_capture_on_commit_callbacks)
+    rows = {row.body: row.reason for row in exports.adoption_rows(referral.draft_id)}
+    reason = rows[online_opinion.body]
+    assert "市住房和城乡建设局答复（" in reason and "办结）：已研究，将在实施细则中明确。" in reason
+    assert "13900003333" not in reason
