@@ -177,8 +177,8 @@ def title_lines(title: str, per_line: int) -> list[str]:
 
 
 def is_number(text: str) -> bool:
-    """1,234 or 12.5% or 20: a figure, which tables align right."""
-    return bool(text) and text.replace(",", "").replace(".", "").replace("%", "").isdigit()
+    """1,234 or 12.5% or 20, or — for a figure that cannot be given: a figure, which tables align right."""
+    return text == "—" or (bool(text) and text.replace(",", "").replace(".", "").replace("%", "").isdigit())
 
 
 def _escaped(text: str) -> str:

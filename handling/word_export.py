@@ -154,7 +154,8 @@ def adoption_document(meta: TableMeta) -> OfficialDocument:
     block = [
         (TITLE_STYLE, title),
         (STAGE_STYLE, f"（{stage}）" if stage else ""),
-        (INFO_STYLE, "　　".join(part for part in (period, maker, generated) if part)),
+        (INFO_STYLE, period),
+        (INFO_STYLE, "　　".join(part for part in (maker, generated) if part)),
         (INFO_STYLE, f"意见统计：{totals}。" if totals else ""),
     ]
     for style, text in block:

@@ -79,11 +79,8 @@ def test_title_and_title_block_precede_the_table() -> None:
     assert [(p.style.style_id, p.text) for p in document.paragraphs] == [
         ("DraftTitle", "《某市物业管理条例（草案）》意见采纳情况表"),
         ("AdoptionStage", "（征求意见稿）"),
-        (
-            "AdoptionInfo",
-            "征求意见期间：2026年11月1日至2026年11月30日\u3000\u3000制表单位：某市人大常委会法制工作委员会"
-            "\u3000\u3000制表日期：2026年12月1日",
-        ),
+        ("AdoptionInfo", "征求意见期间：2026年11月1日至2026年11月30日"),
+        ("AdoptionInfo", "制表单位：某市人大常委会法制工作委员会\u3000\u3000制表日期：2026年12月1日"),
         ("AdoptionInfo", "意见统计：意见总数3条，采纳1条，未采纳2条。"),
     ]
     assert document.core_properties.title == "《某市物业管理条例（草案）》意见采纳情况表"
