@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -15,13 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.roles import Role
-from comments import sources
-from comments.models import Channel, Disposition, ModerationState, Opinion
+from comments.models import Disposition, Opinion
 from comments.tallies import OpinionTally, opinion_tally
 from drafts.models import DraftPage, Provision, ProvisionKind
 from handling import extensions, selectors, services
-from handling.forms import DisposeForm, WorkspaceFilterForm
+from handling.filters import OpinionStaffFilterSet, staff_users
+from handling.forms import DisposeForm
 from handling.models import ReasonTemplate
 from handling.services import HandlingError
 
@@ -31,15 +29,6 @@ DISPOSE_CHOICES = [
     (Disposition.NOT_ADOPTED, Disposition.NOT_ADOPTED.label),
     (Disposition.UNDECIDED, gettext_lazy("改回待处理")),
 ]
-
-
-def _staff_users():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=str(Role.STAFF))
-        .order_by("display_name", "username")
-        .distinct()
-    )
 
 
 def _revisions(post, ids: list[int]) -> dict[int, int]:
@@ -80,52 +69,11 @@ class WorkspaceView(_HandlingView):
     page_title = gettext_lazy("意见处理")
     per_page = 100
 
-    def _filter_form(self, request):
-        drafts = list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
-        data = request.GET.copy()
-        if not data.get("draft") and drafts:
-            data["draft"] = str(drafts[0][0])
-        form = WorkspaceFilterForm(data)
-        form.fields["draft"].choices = drafts
-        draft_id = int(data["draft"]) if str(data.get("draft", "")).isdigit() else None
-        draft = DraftPage.objects.filter(pk=draft_id).select_related("current_version").first()
-        chapters = []
-        if draft and draft.current_version_id:
-            chapters = Provision.objects.filter(
-                version_id=draft.current_version_id, kind=ProvisionKind.CHAPTER
-            ).values_list("pk", "label", "title")
-        form.fields["chapter"].choices = [("", _("全部")), *[(pk, f"{label} {title}") for pk, label, title in chapters]]
-        form.fields["channel"].choices = [("", _("全部")), *Channel.choices]
-        points = sources.source_choices(Opinion.objects.filter(draft_id=draft_id))
-        form.fields["contact_point"].choices = [("", _("全部")), *points]
-        form.fields["state"].choices = [("", _("全部")), *ModerationState.choices]
-        form.fields["disposition"].choices = [("", _("全部")), *Disposition.choices]
-        form.fields["assignee"].choices = [
-            ("", _("全部")),
-            ("none", _("未分配")),
-            *[(str(u.pk), u.known_name) for u in _staff_users()],
-        ]
-        return form, draft
-
     def get(self, request, *args, **kwargs):
-        form, draft = self._filter_form(request)
-        filters = selectors.StaffFilter(draft_id=draft.pk if draft else -1)
-        if form.is_valid():
-            data = form.cleaned_data
-            filters = selectors.StaffFilter(
-                draft_id=data["draft"],
-                article_number=data["article"],
-                chapter_id=data["chapter"],
-                channel=data["channel"],
-                contact_point_id=data["contact_point"],
-                moderation_state=data["state"],
-                disposition=data["disposition"],
-                assignee=data["assignee"],
-                min_support=data["min_support"],
-                cluster=data["cluster"].strip(),
-                query=data["q"],
-            )
-        page = Paginator(selectors.opinion_list_staff(filters), self.per_page).get_page(request.GET.get("p"))
+        filterset = OpinionStaffFilterSet(request.GET)
+        draft = filterset.draft
+        opinions = selectors.opinion_list_staff(filterset=filterset)
+        page = Paginator(opinions, self.per_page).get_page(request.GET.get("p"))
         rows, previous = [], object()
         for opinion in extensions.attach_staff_notes(list(page.object_list)):
             key = opinion.article_id
@@ -135,7 +83,7 @@ class WorkspaceView(_HandlingView):
         query = request.GET.copy()
         query.pop("p", None)
         context = self.get_context_data(
-            filter_form=form,
+            filter_form=filterset.form,
             draft=draft,
             page_obj=page,
             rows=rows,
@@ -143,7 +91,7 @@ class WorkspaceView(_HandlingView):
             dispose_form=self._dispose_form(initial={"reason_public": True}),
             actions=[(action, action.form()) for action in extensions.workspace_actions],
             templates=ReasonTemplate.objects.filter(is_active=True),
-            staff_users=_staff_users(),
+            staff_users=staff_users(),
             counted=counted,
             totals=[(label, counted.of(value)) for value, label in Disposition.choices],
         )
@@ -176,7 +124,7 @@ class WorkspaceView(_HandlingView):
                 messages.success(request, _("已处理 %(count)s 条意见。") % {"count": len(done)})
             elif action == "assign":
                 user_id = request.POST.get("assignee", "")
-                assignee = _staff_users().filter(pk=user_id).first() if user_id.isdigit() else None
+                assignee = staff_users().filter(pk=user_id).first() if user_id.isdigit() else None
                 count = services.opinions_assign(staff=request.user, opinion_ids=ids, assignee=assignee)
                 messages.success(request, _("已分配 %(count)s 条意见。") % {"count": count})
             elif action == "merge":
