@@ -12,33 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django_q.tasks import async_task
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.bulk_actions import listing_buttons
 from comments.models import Disposition, Opinion
 from comments.tallies import OpinionTally, opinion_tally
 from drafts.models import DraftPage, Provision, ProvisionKind
 from handling import extensions, selectors, services
-from handling.filters import OpinionStaffFilterSet, staff_users
-from handling.forms import DisposeForm
+from handling.filters import OpinionStaffFilterSet
+from handling.forms import DISPOSE_CHOICES, DisposeForm
 from handling.models import ReasonTemplate
 from handling.services import HandlingError
-
-DISPOSE_CHOICES = [
-    (Disposition.ADOPTED, Disposition.ADOPTED.label),
-    (Disposition.PARTLY_ADOPTED, Disposition.PARTLY_ADOPTED.label),
-    (Disposition.NOT_ADOPTED, Disposition.NOT_ADOPTED.label),
-    (Disposition.UNDECIDED, gettext_lazy("改回待处理")),
-]
-
-
-def _revisions(post, ids: list[int]) -> dict[int, int]:
-    """The revision each selected opinion had when the page was drawn (hidden fields rev-<id>)."""
-    found = {}
-    for pk in ids:
-        value = post.get(f"rev-{pk}", "")
-        if value.isdigit():
-            found[pk] = int(value)
-    return found
 
 
 class _HandlingView(WagtailAdminTemplateMixin, View):
@@ -59,9 +44,7 @@ class _HandlingView(WagtailAdminTemplateMixin, View):
             messages.error(request, text)
 
     def _dispose_form(self, data=None, initial=None) -> DisposeForm:
-        form = DisposeForm(data, initial=initial, prefix="d")
-        form.fields["disposition"].choices = DISPOSE_CHOICES
-        return form
+        return DisposeForm(data, initial=initial, prefix="d")
 
 
 class WorkspaceView(_HandlingView):
@@ -88,72 +71,21 @@ class WorkspaceView(_HandlingView):
             page_obj=page,
             rows=rows,
             query_string=query.urlencode(),
-            dispose_form=self._dispose_form(initial={"reason_public": True}),
-            actions=[(action, action.form()) for action in extensions.workspace_actions],
-            templates=ReasonTemplate.objects.filter(is_active=True),
-            staff_users=staff_users(),
+            bulk_buttons=listing_buttons(Opinion, "workspace"),
             counted=counted,
             totals=[(label, counted.of(value)) for value, label in Disposition.choices],
         )
         return TemplateResponse(request, self.template_name, context)
 
     def post(self, request, *args, **kwargs):
-        back = request.get_full_path()
-        action = request.POST.get("action", "")
-        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
-        revisions = _revisions(request.POST, ids)
-        try:
-            if action == "cluster":
-                draft = get_object_or_404(DraftPage, pk=request.POST.get("draft") or 0)
-                from django_q.tasks import async_task
-
-                async_task("comments.clusters.draft_clusters_update", draft.pk)
-                messages.success(request, _("已开始重新分组相似意见，稍后刷新即可看到。"))
-            elif action == "dispose":
-                form = self._dispose_form(request.POST)
-                if not form.is_valid():
-                    raise HandlingError(_("请选择处理情况。"))
-                done = services.opinions_dispose(
-                    staff=request.user,
-                    opinion_ids=ids,
-                    disposition=form.cleaned_data["disposition"],
-                    reason=form.cleaned_data["reason"],
-                    reason_public=form.cleaned_data["reason_public"],
-                    revisions=revisions,
-                )
-                messages.success(request, _("已处理 %(count)s 条意见。") % {"count": len(done)})
-            elif action == "assign":
-                user_id = request.POST.get("assignee", "")
-                assignee = staff_users().filter(pk=user_id).first() if user_id.isdigit() else None
-                count = services.opinions_assign(staff=request.user, opinion_ids=ids, assignee=assignee)
-                messages.success(request, _("已分配 %(count)s 条意见。") % {"count": count})
-            elif action == "merge":
-                target = request.POST.get("target", "").strip()
-                if not target.isdigit():
-                    raise HandlingError(_("请填写合并到的意见编号。"))
-                absorbed = services.opinions_merge(
-                    staff=request.user,
-                    target_id=int(target),
-                    opinion_ids=ids,
-                    reason=request.POST.get("merge_reason", ""),
-                    revisions=revisions,
-                )
-                messages.success(
-                    request,
-                    _("已将 %(count)s 条意见并入第 %(target)s 号意见。") % {"count": len(absorbed), "target": target},
-                )
-            elif extra := next((a for a in extensions.workspace_actions if a.name == action), None):
-                form = extra.form(request.POST)
-                if not form.is_valid():
-                    raise HandlingError([e for errors in form.errors.values() for e in errors])
-                messages.success(
-                    request, extra.perform(request=request, opinion_ids=ids, revisions=revisions, form=form)
-                )
-            else:
-                raise HandlingError(_("未知的操作。"))
-        except HandlingError as exc:
-            self._refuse(request, exc)
-        return redirect(back)
+        """Regroup the draft's near-duplicate opinions (the bulk actions are in handling.bulk_actions)."""
+        if request.POST.get("action") != "cluster":
+            messages.error(request, _("未知的操作。"))
+            return redirect(request.get_full_path())
+        draft = get_object_or_404(DraftPage, pk=request.POST.get("draft") or 0)
+        async_task("comments.clusters.draft_clusters_update", draft.pk)
+        messages.success(request, _("已开始重新分组相似意见，稍后刷新即可看到。"))
+        return redirect(request.get_full_path())
 
 
 class OpinionHandleView(_HandlingView):
