@@ -5,6 +5,7 @@ top-level opinions (by a partial index), one for their first replies (a window f
 what the reader has supported.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -12,7 +13,8 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from comments import extensions, sources
-from comments.models import ADOPTING, COUNTED_STATES, Channel, ModerationState, Opinion, Support
+from comments.filters import ModerationFilterSet
+from comments.models import ADOPTING, COUNTED_STATES, ModerationState, Opinion, Support
 from drafts.comparison import ChangeNote
 
 PAGE_SIZE = 20
@@ -122,29 +124,11 @@ def my_opinions(*, user, page_number=1, per_page: int = 20):
     return page
 
 
-@dataclass
-class QueueFilter:
-    state: str = ModerationState.PENDING
-    draft_id: int | None = None
-    flag: str = ""  # "", "held", "reported", "campaign"
-    query: str = ""
-
-
-def moderation_queue(filters: QueueFilter):
-    qs = Opinion.objects.filter(channel=Channel.ONLINE).select_related("draft", "article", "author", "parent")
-    if filters.state:
-        qs = qs.filter(moderation_state=filters.state)
-    if filters.draft_id:
-        qs = qs.filter(draft_id=filters.draft_id)
-    if filters.flag == "held":
-        qs = qs.exclude(held_words="")
-    elif filters.flag == "reported":
-        qs = qs.filter(report_count__gt=0)
-    elif filters.flag == "campaign":
-        qs = qs.filter(is_campaign=True)
-    if filters.query:
-        qs = qs.filter(body__contains=filters.query)
-    return qs.order_by("-id")
+def moderation_queue(*, filters: Mapping | None = None, filterset: ModerationFilterSet | None = None):
+    """Online opinions and replies the moderation queue's filters select, newest first."""
+    if filterset is None:
+        filterset = ModerationFilterSet(filters)
+    return filterset.qs.select_related("draft", "article", "author", "parent").order_by("-id")
 
 
 # Public feedback (反馈) -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms.menu import PermissionMenuItem
 from comments import history
 from comments.admin_views import ModerationQueueView
+from comments.bulk_actions import BULK_ACTIONS
 from comments.models import ModerationState, Opinion, SensitiveWord
 
 
@@ -56,6 +57,10 @@ def moderation_menu_item():
         order=210,
         permission="comments.moderate_opinion",
     )
+
+
+for action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", action)
 
 
 @hooks.register("register_log_actions")

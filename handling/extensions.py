@@ -1,5 +1,5 @@
 """Extension points of the handling app (cms.extensions explains the mechanism): what later apps
-(referrals) add to the staff workspace and to an opinion's handling page."""
+(referrals) add to the staff workspace's rows and to an opinion's handling page."""
 
 from __future__ import annotations
 
@@ -20,27 +20,6 @@ export_replies = ExtensionPoint(
     "Called with (draft_id); returns {opinion id: str}: what the adoption table adds to a row's reason (the "
     "department's closing reply to a forwarded opinion).",
 )
-workspace_actions = ExtensionPoint(
-    "handling.workspace_actions",
-    "WorkspaceAction objects: a bulk action of the staff workspace that a later app performs (forwarding).",
-)
-
-
-class WorkspaceAction:
-    """A bulk action on the selected opinions of the staff workspace.
-
-    `name` is the value of the submit button; `template` renders the fieldset with `form`; `perform`
-    calls a service and returns the message shown to staff, or raises handling.services.HandlingError.
-    """
-
-    name = ""
-    template = ""
-
-    def form(self, data=None):
-        raise NotImplementedError
-
-    def perform(self, *, request, opinion_ids: list[int], revisions: dict[int, int], form) -> str:
-        raise NotImplementedError
 
 
 def attach_staff_notes(opinions: list) -> list:

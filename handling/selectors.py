@@ -1,62 +1,25 @@
 """Reads of the handling workflow: the staff workspace's list of a draft's opinions with its filters, one
 opinion with everything staff need to decide it, and its history."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-from django.db.models import F, Q
+from django.db.models import F
 
 from comments import sources
 from comments.models import ModerationEvent, Opinion
 from handling import extensions
+from handling.filters import OpinionStaffFilterSet
 from handling.models import HandlingEvent
 
 
-@dataclass
-class StaffFilter:
-    draft_id: int | None = None
-    article_number: int | None = None
-    chapter_id: int | None = None
-    channel: str = ""
-    contact_point_id: int | None = None
-    moderation_state: str = ""
-    disposition: str = ""
-    assignee: str = ""  # "", "none", or a user id
-    min_support: int | None = None
-    cluster: str = ""  # "", "any" (only opinions in a group), or a group id
-    query: str = ""
-
-
-def opinion_list_staff(filters: StaffFilter):
-    """Every top-level opinion of a draft, whatever its channel or state, grouped by article in text
-    order (opinions on the draft as a whole first). The contact point is read through its link."""
-    qs = Opinion.objects.filter(parent__isnull=True).select_related("draft", "article", "author", "version", "assignee")
+def opinion_list_staff(*, filters: Mapping | None = None, filterset: OpinionStaffFilterSet | None = None):
+    """The top-level opinions of a draft the workspace filters select, whatever their channel or state,
+    grouped by article in text order (opinions on the draft as a whole first). Pass the request's
+    `filters`, or the `filterset` a view has already built to render its form."""
+    if filterset is None:
+        filterset = OpinionStaffFilterSet(filters)
+    qs = filterset.qs.select_related("draft", "article", "author", "version", "assignee")
     qs = sources.annotate_name(qs)
-    if filters.draft_id:
-        qs = qs.filter(draft_id=filters.draft_id)
-    if filters.article_number:
-        qs = qs.filter(article__number=filters.article_number)
-    if filters.chapter_id:
-        qs = qs.filter(Q(article__parent_id=filters.chapter_id) | Q(article__parent__parent_id=filters.chapter_id))
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.contact_point_id:
-        qs = sources.filter_source(qs, filters.contact_point_id)
-    if filters.moderation_state:
-        qs = qs.filter(moderation_state=filters.moderation_state)
-    if filters.disposition:
-        qs = qs.filter(disposition=filters.disposition)
-    if filters.assignee == "none":
-        qs = qs.filter(assignee__isnull=True)
-    elif filters.assignee.isdigit():
-        qs = qs.filter(assignee_id=int(filters.assignee))
-    if filters.min_support:
-        qs = qs.filter(support_count__gte=filters.min_support)
-    if filters.cluster == "any":
-        qs = qs.filter(cluster__isnull=False)
-    elif filters.cluster.isdigit():
-        qs = qs.filter(cluster=int(filters.cluster))
-    if filters.query:
-        qs = qs.filter(body__contains=filters.query)
     return qs.order_by(F("article__position").asc(nulls_first=True), "id")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,43 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django_q.tasks import async_task
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.roles import Role
-from comments import sources
-from comments.models import Channel, Disposition, ModerationState, Opinion
+from cms.bulk_actions import listing_buttons
+from comments.models import Disposition, Opinion
 from comments.tallies import OpinionTally, opinion_tally
 from drafts.models import DraftPage, Provision, ProvisionKind
 from handling import extensions, selectors, services
-from handling.forms import DisposeForm, WorkspaceFilterForm
+from handling.filters import OpinionStaffFilterSet
+from handling.forms import DISPOSE_CHOICES, DisposeForm
 from handling.models import ReasonTemplate
 from handling.services import HandlingError
-
-DISPOSE_CHOICES = [
-    (Disposition.ADOPTED, Disposition.ADOPTED.label),
-    (Disposition.PARTLY_ADOPTED, Disposition.PARTLY_ADOPTED.label),
-    (Disposition.NOT_ADOPTED, Disposition.NOT_ADOPTED.label),
-    (Disposition.UNDECIDED, gettext_lazy("改回待处理")),
-]
-
-
-def _staff_users():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=str(Role.STAFF))
-        .order_by("display_name", "username")
-        .distinct()
-    )
-
-
-def _revisions(post, ids: list[int]) -> dict[int, int]:
-    """The revision each selected opinion had when the page was drawn (hidden fields rev-<id>)."""
-    found = {}
-    for pk in ids:
-        value = post.get(f"rev-{pk}", "")
-        if value.isdigit():
-            found[pk] = int(value)
-    return found
 
 
 class _HandlingView(WagtailAdminTemplateMixin, View):
@@ -70,9 +44,7 @@ class _HandlingView(WagtailAdminTemplateMixin, View):
             messages.error(request, text)
 
     def _dispose_form(self, data=None, initial=None) -> DisposeForm:
-        form = DisposeForm(data, initial=initial, prefix="d")
-        form.fields["disposition"].choices = DISPOSE_CHOICES
-        return form
+        return DisposeForm(data, initial=initial, prefix="d")
 
 
 class WorkspaceView(_HandlingView):
@@ -80,52 +52,11 @@ class WorkspaceView(_HandlingView):
     page_title = gettext_lazy("意见处理")
     per_page = 100
 
-    def _filter_form(self, request):
-        drafts = list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
-        data = request.GET.copy()
-        if not data.get("draft") and drafts:
-            data["draft"] = str(drafts[0][0])
-        form = WorkspaceFilterForm(data)
-        form.fields["draft"].choices = drafts
-        draft_id = int(data["draft"]) if str(data.get("draft", "")).isdigit() else None
-        draft = DraftPage.objects.filter(pk=draft_id).select_related("current_version").first()
-        chapters = []
-        if draft and draft.current_version_id:
-            chapters = Provision.objects.filter(
-                version_id=draft.current_version_id, kind=ProvisionKind.CHAPTER
-            ).values_list("pk", "label", "title")
-        form.fields["chapter"].choices = [("", _("全部")), *[(pk, f"{label} {title}") for pk, label, title in chapters]]
-        form.fields["channel"].choices = [("", _("全部")), *Channel.choices]
-        points = sources.source_choices(Opinion.objects.filter(draft_id=draft_id))
-        form.fields["contact_point"].choices = [("", _("全部")), *points]
-        form.fields["state"].choices = [("", _("全部")), *ModerationState.choices]
-        form.fields["disposition"].choices = [("", _("全部")), *Disposition.choices]
-        form.fields["assignee"].choices = [
-            ("", _("全部")),
-            ("none", _("未分配")),
-            *[(str(u.pk), u.known_name) for u in _staff_users()],
-        ]
-        return form, draft
-
     def get(self, request, *args, **kwargs):
-        form, draft = self._filter_form(request)
-        filters = selectors.StaffFilter(draft_id=draft.pk if draft else -1)
-        if form.is_valid():
-            data = form.cleaned_data
-            filters = selectors.StaffFilter(
-                draft_id=data["draft"],
-                article_number=data["article"],
-                chapter_id=data["chapter"],
-                channel=data["channel"],
-                contact_point_id=data["contact_point"],
-                moderation_state=data["state"],
-                disposition=data["disposition"],
-                assignee=data["assignee"],
-                min_support=data["min_support"],
-                cluster=data["cluster"].strip(),
-                query=data["q"],
-            )
-        page = Paginator(selectors.opinion_list_staff(filters), self.per_page).get_page(request.GET.get("p"))
+        filterset = OpinionStaffFilterSet(request.GET)
+        draft = filterset.draft
+        opinions = selectors.opinion_list_staff(filterset=filterset)
+        page = Paginator(opinions, self.per_page).get_page(request.GET.get("p"))
         rows, previous = [], object()
         for opinion in extensions.attach_staff_notes(list(page.object_list)):
             key = opinion.article_id
@@ -135,77 +66,26 @@ class WorkspaceView(_HandlingView):
         query = request.GET.copy()
         query.pop("p", None)
         context = self.get_context_data(
-            filter_form=form,
+            filter_form=filterset.form,
             draft=draft,
             page_obj=page,
             rows=rows,
             query_string=query.urlencode(),
-            dispose_form=self._dispose_form(initial={"reason_public": True}),
-            actions=[(action, action.form()) for action in extensions.workspace_actions],
-            templates=ReasonTemplate.objects.filter(is_active=True),
-            staff_users=_staff_users(),
+            bulk_buttons=listing_buttons(Opinion, "workspace"),
             counted=counted,
             totals=[(label, counted.of(value)) for value, label in Disposition.choices],
         )
         return TemplateResponse(request, self.template_name, context)
 
     def post(self, request, *args, **kwargs):
-        back = request.get_full_path()
-        action = request.POST.get("action", "")
-        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
-        revisions = _revisions(request.POST, ids)
-        try:
-            if action == "cluster":
-                draft = get_object_or_404(DraftPage, pk=request.POST.get("draft") or 0)
-                from django_q.tasks import async_task
-
-                async_task("comments.clusters.draft_clusters_update", draft.pk)
-                messages.success(request, _("已开始重新分组相似意见，稍后刷新即可看到。"))
-            elif action == "dispose":
-                form = self._dispose_form(request.POST)
-                if not form.is_valid():
-                    raise HandlingError(_("请选择处理情况。"))
-                done = services.opinions_dispose(
-                    staff=request.user,
-                    opinion_ids=ids,
-                    disposition=form.cleaned_data["disposition"],
-                    reason=form.cleaned_data["reason"],
-                    reason_public=form.cleaned_data["reason_public"],
-                    revisions=revisions,
-                )
-                messages.success(request, _("已处理 %(count)s 条意见。") % {"count": len(done)})
-            elif action == "assign":
-                user_id = request.POST.get("assignee", "")
-                assignee = _staff_users().filter(pk=user_id).first() if user_id.isdigit() else None
-                count = services.opinions_assign(staff=request.user, opinion_ids=ids, assignee=assignee)
-                messages.success(request, _("已分配 %(count)s 条意见。") % {"count": count})
-            elif action == "merge":
-                target = request.POST.get("target", "").strip()
-                if not target.isdigit():
-                    raise HandlingError(_("请填写合并到的意见编号。"))
-                absorbed = services.opinions_merge(
-                    staff=request.user,
-                    target_id=int(target),
-                    opinion_ids=ids,
-                    reason=request.POST.get("merge_reason", ""),
-                    revisions=revisions,
-                )
-                messages.success(
-                    request,
-                    _("已将 %(count)s 条意见并入第 %(target)s 号意见。") % {"count": len(absorbed), "target": target},
-                )
-            elif extra := next((a for a in extensions.workspace_actions if a.name == action), None):
-                form = extra.form(request.POST)
-                if not form.is_valid():
-                    raise HandlingError([e for errors in form.errors.values() for e in errors])
-                messages.success(
-                    request, extra.perform(request=request, opinion_ids=ids, revisions=revisions, form=form)
-                )
-            else:
-                raise HandlingError(_("未知的操作。"))
-        except HandlingError as exc:
-            self._refuse(request, exc)
-        return redirect(back)
+        """Regroup the draft's near-duplicate opinions (the bulk actions are in handling.bulk_actions)."""
+        if request.POST.get("action") != "cluster":
+            messages.error(request, _("未知的操作。"))
+            return redirect(request.get_full_path())
+        draft = get_object_or_404(DraftPage, pk=request.POST.get("draft") or 0)
+        async_task("comments.clusters.draft_clusters_update", draft.pk)
+        messages.success(request, _("已开始重新分组相似意见，稍后刷新即可看到。"))
+        return redirect(request.get_full_path())
 
 
 class OpinionHandleView(_HandlingView):

@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
 from handling import history
+from handling.bulk_actions import BULK_ACTIONS
 from handling.export_views import admin_urlpatterns as export_urlpatterns
 from handling.models import ReasonTemplate
 from handling.views import OpinionHandleView, WorkspaceView
@@ -52,6 +53,10 @@ def exports_menu_item():
         order=208,
         permission="comments.dispose_opinion",
     )
+
+
+for action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", action)
 
 
 @hooks.register("register_log_actions")

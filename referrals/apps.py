@@ -8,11 +8,9 @@ class ReferralsConfig(AppConfig):
 
     def ready(self):
         from comments.extensions import opinion_notes
-        from handling.extensions import export_replies, opinion_history, staff_notes, workspace_actions
+        from handling.extensions import export_replies, opinion_history, staff_notes
         from referrals import selectors
-        from referrals.views import ForwardAction
 
-        workspace_actions.register(ForwardAction())
         staff_notes.register(selectors.referral_notes_for_staff)
         export_replies.register(selectors.referral_replies_for_export)
         opinion_notes.register(selectors.referral_notes_for_proposers)

@@ -28,11 +28,10 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from comments import sources
-from handling.extensions import WorkspaceAction
 from handling.services import ConflictError, HandlingError
 from referrals import services
-from referrals.forms import ExtensionForm, ForwardForm, RateForm, ReplyForm, ReviewForm, StaffFilterForm
-from referrals.models import Department, Referral, ReferralAction, ReferralAttachment, ReferralEvent, ReferralState
+from referrals.forms import ExtensionForm, RateForm, ReplyForm, ReviewForm, StaffFilterForm
+from referrals.models import Referral, ReferralAction, ReferralAttachment, ReferralEvent, ReferralState
 from referrals.selectors import (
     IN_HAND,
     INBOX_FILTERS,
@@ -372,31 +371,3 @@ class ReferralAdminView(WagtailAdminTemplateMixin, View):
         }
         messages.success(request, done[action])
         return back
-
-
-class ForwardAction(WorkspaceAction):
-    """转交承办单位: the staff workspace's bulk action that forwards the selected opinions to a department."""
-
-    name = "forward"
-    template = "referrals/admin/_forward_action.html"
-
-    def form(self, data=None) -> ForwardForm:
-        form = ForwardForm(data, prefix="fw")
-        form.fields["department"].choices = [
-            (d.pk, d.name) for d in Department.objects.filter(is_active=True).order_by("name")
-        ]
-        return form
-
-    def perform(self, *, request, opinion_ids: list[int], revisions: dict[int, int], form) -> str:
-        referral = services.opinions_forward(
-            staff=request.user,
-            opinion_ids=opinion_ids,
-            department=Department.objects.get(pk=form.cleaned_data["department"]),
-            deadline=form.cleaned_data["deadline"],
-            instructions=form.cleaned_data["instructions"],
-            revisions=revisions,
-        )
-        return _("已将 %(count)s 条意见转交%(name)s办理。") % {
-            "count": referral.opinions.count(),
-            "name": referral.department.name,
-        }

@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
 from referrals import history
+from referrals.bulk_actions import ForwardBulkAction
 from referrals.models import Department
 from referrals.urls import admin_urlpatterns
 
@@ -41,3 +42,6 @@ def referrals_menu_item():
 @hooks.register("register_log_actions")
 def referral_log_actions(actions):
     history.register_actions(actions)
+
+
+hooks.register("register_bulk_action", ForwardBulkAction)

@@ -283,16 +283,33 @@ def test_moderation_queue_filters_and_bulk_actions(client, draft, article, citiz
     assert "普通的意见" in queue and "有人卖发票" in queue and "敏感词" in queue
     flagged = client.get("/admin/opinions/moderation/?state=pending&flag=held").content.decode()
     assert "有人卖发票" in flagged and "普通的意见" not in flagged
-    refused = client.post(
-        "/admin/opinions/moderation/", {"action": "reject", "ids": str(held.pk), "reason": ""}, follow=True
-    )
+    assert "/admin/bulk/comments/opinion/publish/" in queue
+    refused = client.post(_moderate("reject", held), {"reason": ""}, follow=True)
     assert "请填写理由" in refused.content.decode()
-    client.post("/admin/opinions/moderation/", {"action": "publish", "ids": f"{plain.pk}"})
-    client.post("/admin/opinions/moderation/", {"action": "reject", "ids": f"{held.pk}", "reason": "广告"})
+    done = client.post(_moderate("publish", plain) + "&next=/admin/opinions/moderation/", {}, follow=True)
+    assert "已处理 1 条意见" in done.content.decode()
+    client.post(_moderate("reject", held), {"reason": "广告"})
     plain.refresh_from_db()
     held.refresh_from_db()
     assert plain.moderation_state == ModerationState.PUBLISHED
     assert held.moderation_state == ModerationState.REJECTED and held.moderated_by == moderator
+
+
+def _moderate(action: str, *opinions) -> str:
+    ids = "&".join(f"id={o.pk}" for o in opinions)
+    return f"/admin/bulk/comments/opinion/{action}/?{ids}"
+
+
+def test_select_all_in_the_queue_moderates_what_the_filters_list(client, draft, article, citizen, moderator):
+    SensitiveWord.objects.create(word="发票")
+    plain, _ = services.opinion_post(user=citizen, draft=draft, body="普通的意见", article_id=article.pk)
+    held, _ = services.opinion_post(user=citizen, draft=draft, body="有人卖发票", article_id=article.pk)
+    client.force_login(moderator)
+    response = client.post("/admin/bulk/comments/opinion/hide/?id=all&state=pending&flag=held", {"reason": "广告"})
+    assert response.status_code == 302
+    held.refresh_from_db()
+    plain.refresh_from_db()
+    assert held.moderation_state == ModerationState.HIDDEN and plain.moderation_state == ModerationState.PENDING
 
 
 @pytest.mark.parametrize("role_user", ["citizen", "staff_without_role"])
@@ -302,7 +319,8 @@ def test_moderation_queue_is_for_moderators_only(client, draft, citizen, role_us
     response = client.get("/admin/opinions/moderation/")
     assert response.status_code in (302, 403)
     opinion, _ = services.opinion_post(user=citizen, draft=draft, body="待审核的意见")
-    client.post("/admin/opinions/moderation/", {"action": "publish", "ids": str(opinion.pk)})
+    assert client.get(_moderate("publish", opinion)).status_code in (302, 403)
+    client.post(_moderate("publish", opinion), {})
     opinion.refresh_from_db()
     assert opinion.moderation_state == ModerationState.PENDING
 

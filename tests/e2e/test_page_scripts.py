@@ -62,9 +62,10 @@ def test_a_stock_reason_fills_the_reason_box_on_the_opinion_page_and_in_the_work
     expect(picker).to_have_value("")  # back to its prompt, ready for another pick
 
     page.goto(f"{live_server.url}/admin/opinions/?draft={draft.pk}")
-    page.get_by_text("批量操作").click()
-    page.locator("#reason-template").select_option(REASON)
-    expect(page.locator("#id_d-reason")).to_have_value(REASON)
+    page.get_by_label(f"选择第 {opinion.pk} 号意见").check()
+    page.get_by_role("link", name="给所选意见填写处理情况").click()
+    page.get_by_label("插入常用理由").select_option(REASON)
+    expect(page.get_by_label("理由说明")).to_have_value(REASON)
 
 
 def test_the_statistics_draft_picker_opens_the_chosen_draft(page, live_server):

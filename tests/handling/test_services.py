@@ -212,18 +212,27 @@ def test_near_identical_opinions_are_grouped_across_channels(draft, article, cit
 def test_workspace_lists_groups_and_bulk_disposes(client, draft, article, citizen, staff, moderator):
     ops = _opinions(draft, article, citizen)
     url = reverse("opinions_all") + f"?draft={draft.pk}"
+    ids = "&".join(f"id={o.pk}" for o in ops)
+    bulk = reverse("wagtail_bulk_action", args=["comments", "opinion", "dispose"]) + f"?{ids}&next={url}"
     client.force_login(moderator)
     assert client.get(url).status_code in (302, 403)
+    assert client.get(bulk).status_code in (302, 403)
+    data = {"disposition": "not_adopted", "reason": "已有规定"} | {f"rev-{o.pk}": 0 for o in ops}
+    assert client.post(bulk, data).status_code in (302, 403)
+    assert set(Opinion.objects.values_list("disposition", flat=True)) == {"undecided"}
     client.force_login(staff)
     page = client.get(url).content.decode()
     assert article.label in page and ops[0].body in page
-    data = {"action": "dispose", "ids": [o.pk for o in ops], "d-disposition": "not_adopted", "d-reason": "已有规定"}
-    data |= {f"rev-{o.pk}": 0 for o in ops}
-    response = client.post(url, data, follow=True)
+    assert reverse("wagtail_bulk_action", args=["comments", "opinion", "dispose"]) in page
+    confirm = client.get(bulk).content.decode()
+    assert all(o.body in confirm for o in ops) and 'name="rev-' in confirm
+    response = client.post(bulk, data, follow=True)
+    assert response.redirect_chain[-1][0] == url
     assert "已处理 3 条意见" in response.content.decode()
     assert set(Opinion.objects.values_list("disposition", flat=True)) == {"not_adopted"}
-    stale = client.post(url, data | {"d-disposition": "adopted"}, follow=True).content.decode()
+    stale = client.post(bulk, data | {"disposition": "adopted"}, follow=True).content.decode()
     assert "已被他人修改" in stale
+    assert "已有规定" in stale  # what was typed is kept on the page beside the refusal
     assert set(Opinion.objects.values_list("disposition", flat=True)) == {"not_adopted"}
 
 

@@ -3,13 +3,6 @@
 (function () {
   "use strict";
 
-  // <input type="checkbox" data-toggle-all=".select-row">: ticks or clears every box the selector matches.
-  document.querySelectorAll("[data-toggle-all]").forEach(function (all) {
-    all.addEventListener("change", function () {
-      document.querySelectorAll(all.dataset.toggleAll).forEach(function (box) { box.checked = all.checked; });
-    });
-  });
-
   // <select data-fill-target="id">: copies the chosen option into the field with that id (a stock
   // reason into the reason box), then returns to its prompt so the same one can be chosen again.
   document.querySelectorAll("select[data-fill-target]").forEach(function (select) {
@@ -22,12 +15,6 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    // <form data-join-checked="id">: the values of its ticked .select-row boxes, comma-joined, into
-    // the hidden field with that id (the moderation queue's list of opinions).
-    if (form.dataset.joinChecked) {
-      var ids = Array.prototype.map.call(form.querySelectorAll(".select-row:checked"), function (box) { return box.value; });
-      document.getElementById(form.dataset.joinChecked).value = ids.join(",");
-    }
     // <form data-go-to="name">: opens the address chosen in its field of that name instead of submitting.
     if (form.dataset.goTo) {
       event.preventDefault();

@@ -1,0 +1,84 @@
+"""The staff workspace's filters, written once as a FilterSet and used by the view and the selector alike."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Channel, Disposition, ModerationState, Opinion
+from handling import selectors
+from handling.filters import OpinionStaffFilterSet
+
+pytestmark = pytest.mark.django_db
+
+
+def _opinion(draft, author, body, article=None, **fields):
+    return Opinion.objects.create(
+        draft=draft,
+        version=draft.current_version,
+        article=article,
+        author=author,
+        body=body,
+        moderation_state=fields.pop("moderation_state", ModerationState.PUBLISHED),
+        **fields,
+    )
+
+
+@pytest.fixture
+def opinions(draft, article, citizen, staff):
+    last_article = draft.current_version.provisions.get(kind="article", number=10)
+    return {
+        "whole": _opinion(draft, citizen, "对草案整体的意见"),
+        "five": _opinion(draft, citizen, "第五条的意见，关于公示", article, support_count=4, assignee=staff),
+        "one": _opinion(draft, citizen, "第十条的意见", last_article, disposition=Disposition.ADOPTED),
+        "pending": _opinion(draft, citizen, "待审核的意见", article, moderation_state=ModerationState.PENDING),
+        "offline": _opinion(draft, citizen, "来信的意见", article, channel=Channel.LETTER),
+    }
+
+
+def _bodies(filters) -> list[str]:
+    return [o.body for o in selectors.opinion_list_staff(filters=filters)]
+
+
+def test_each_filter_narrows_the_list(draft, opinions, staff):
+    base = {"draft": str(draft.pk)}
+    assert len(_bodies(base)) == 5
+    assert _bodies(base)[0] == "对草案整体的意见"  # opinions on the draft as a whole come first
+    assert _bodies(base | {"article": "10"}) == ["第十条的意见"]
+    assert _bodies(base | {"channel": Channel.LETTER}) == ["来信的意见"]
+    assert _bodies(base | {"state": ModerationState.PENDING}) == ["待审核的意见"]
+    assert _bodies(base | {"disposition": Disposition.ADOPTED}) == ["第十条的意见"]
+    assert _bodies(base | {"assignee": str(staff.pk)}) == ["第五条的意见，关于公示"]
+    assert "第五条的意见，关于公示" not in _bodies(base | {"assignee": "none"})
+    assert _bodies(base | {"min_support": "3"}) == ["第五条的意见，关于公示"]
+    assert _bodies(base | {"q": "公示"}) == ["第五条的意见，关于公示"]
+    chapters = OpinionStaffFilterSet(base).form.fields["chapter"].choices
+    assert [label for _, label in chapters] == ["全部", "第一章 总则", "第二章 附则"]
+    assert _bodies(base | {"chapter": str(chapters[2][0])}) == ["第十条的意见"]
+    assert "第十条的意见" not in _bodies(base | {"chapter": str(chapters[1][0])})
+
+
+def test_the_newest_draft_is_chosen_when_none_is_asked_for(draft, opinions):
+    filterset = OpinionStaffFilterSet({})
+    assert filterset.draft == draft
+    assert len(selectors.opinion_list_staff(filterset=filterset)) == 5
+
+
+def test_a_bad_value_is_reported_and_ignored_and_an_unknown_draft_lists_nothing(draft, opinions):
+    filterset = OpinionStaffFilterSet({"draft": str(draft.pk), "article": "第五条", "channel": "online"})
+    assert not filterset.is_valid() and "article" in filterset.errors
+    assert {o.body for o in selectors.opinion_list_staff(filterset=filterset)} == {
+        "对草案整体的意见",
+        "第五条的意见，关于公示",
+        "第十条的意见",
+        "待审核的意见",
+    }
+    assert _bodies({"draft": "999999"}) == []
+    assert _bodies({"draft": "abc"}) == []
+
+
+def test_the_workspace_page_shows_the_filter_errors_and_filtered_rows(client, draft, opinions, staff):
+    client.force_login(staff)
+    url = reverse("opinions_all")
+    page = client.get(url, {"draft": draft.pk, "min_support": "-1", "q": "公示"}).content.decode()
+    assert "第五条的意见，关于公示" in page and "第十条的意见" not in page
+    assert page.count("error-message") == 1  # the bad minimum is reported beside its field
+    assert client.get(url, {"draft": "abc"}).status_code == 200
