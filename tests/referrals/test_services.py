@@ -801,7 +801,13 @@ def test_oversight_board_counts_per_department(
 ):
     capture = django_capture_on_commit_callbacks
     opinions = [
-        Opinion.objects.create(draft=draft, version=draft.current_version, body=f"意见{n}", channel=Channel.LETTER)
+        Opinion.objects.create(
+            draft=draft,
+            version=draft.current_version,
+            body=f"意见{n}",
+            channel=Channel.LETTER,
+            moderation_state=ModerationState.INTERNAL,
+        )
         for n in range(3)
     ]
     overdue, to_review, done = (forward(staff, [o], department, capture) for o in opinions)
