@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 
 from comments import fingerprints
@@ -183,20 +183,65 @@ def _merge(draft_id: int, new: list[int], links: list[tuple[int, int]]) -> None:
     for node in sizes:
         members[groups.find(node)].append(node)
     old_roots = {root for root, _size in known.values()}
-    alone = []
+    alone, fresh, grown = [], [], []
     for root, nodes in members.items():
         size = sum(sizes[node] for node in nodes)
         if size == 1:
             alone.extend(nodes)
             continue
         old = [node for node in nodes if node in old_roots]
-        if old:
-            Opinion.objects.filter(draft_id=draft_id, cluster__in=old).update(cluster=root, cluster_size=size)
-            # An earlier opinion that was alone has no group id yet: it is its own.
-            Opinion.objects.filter(pk__in=old, cluster__isnull=True).update(cluster=root, cluster_size=size)
-        fresh = [node for node in nodes if node in new_set]
-        Opinion.objects.filter(pk__in=fresh).update(cluster=root, cluster_size=size, clustered=True)
+        if old and (old != [root] or size != sizes[root]):
+            grown += [(node, root, size) for node in old]  # earlier groups joined or grew
+        fresh += [(node, root, size) for node in nodes if node in new_set]
+    _write_grown(draft_id, grown)
+    _write_groups(fresh)
     Opinion.objects.filter(pk__in=alone).update(cluster=None, cluster_size=1, clustered=True)
+
+
+def _write_grown(draft_id: int, rows: list[tuple[int, int, int]]) -> None:
+    """(earlier group id, new group id, new size): every member of the earlier group takes the new id and
+    size; an earlier opinion that was alone has no group id yet, its own id is the old one."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        olds, roots, sizes = (list(column) for column in zip(*rows, strict=True))
+        values = "(SELECT unnest(%s::bigint[]) AS old, unnest(%s::bigint[]) AS root, unnest(%s::int[]) AS size) v"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE comments_opinion o SET cluster = v.root, cluster_size = v.size FROM {values}"  # noqa: S608
+                " WHERE o.draft_id = %s AND o.cluster = v.old",
+                [olds, roots, sizes, draft_id],
+            )
+            cursor.execute(
+                f"UPDATE comments_opinion o SET cluster = v.root, cluster_size = v.size FROM {values}"  # noqa: S608
+                " WHERE o.id = v.old AND o.cluster IS NULL",
+                [olds, roots, sizes],
+            )
+        return
+    for old, root, size in rows:
+        Opinion.objects.filter(draft_id=draft_id, cluster=old).update(cluster=root, cluster_size=size)
+        Opinion.objects.filter(pk=old, cluster__isnull=True).update(cluster=root, cluster_size=size)
+
+
+def _write_groups(rows: list[tuple[int, int, int]]) -> None:
+    """(opinion, group id, group size) for new opinions: one statement on PostgreSQL, one per group elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        ids, roots, sizes = (list(column) for column in zip(*rows, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE comments_opinion o SET cluster = v.root, cluster_size = v.size, clustered = true FROM"
+                " (SELECT unnest(%s::bigint[]) AS id, unnest(%s::bigint[]) AS root, unnest(%s::int[]) AS size) v"
+                " WHERE o.id = v.id",
+                [ids, roots, sizes],
+            )
+        return
+    by_group: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for pk, root, size in rows:
+        by_group[(root, size)].append(pk)
+    for (root, size), pks in by_group.items():
+        Opinion.objects.filter(pk__in=pks).update(cluster=root, cluster_size=size, clustered=True)
 
 
 def draft_clusters_rebuild(draft_id: int, *, progress: Callable[[int, int], None] | None = None) -> int:
