@@ -24,9 +24,7 @@ def _post(draft, article, body, state=ModerationState.PUBLISHED):
 
 def _stored(draft) -> dict[int, list[int]]:
     groups: dict[int, list[int]] = {}
-    for pk, cluster, size in Opinion.objects.filter(draft=draft, parent__isnull=True).values_list(
-        "pk", "cluster", "cluster_size"
-    ):
+    for pk, cluster in Opinion.objects.filter(draft=draft, parent__isnull=True).values_list("pk", "cluster"):
         if cluster is not None:
             groups.setdefault(cluster, []).append(pk)
     for root, members in groups.items():
@@ -60,7 +58,8 @@ def test_a_new_opinion_close_to_two_groups_merges_them(draft, article):
 @pytest.mark.parametrize("seed", [7, 8, 9])
 def test_incremental_grouping_equals_grouping_everything_again(draft, article, seed):
     rng = random.Random(seed)
-    phrases = [P, Q, R, "建议明确维修资金的申请程序和使用期限", "停车位应当首先满足本区域业主的需要", "请增加电梯加装的规定"]
+    phrases = [P, Q, R, "建议明确维修资金的申请程序和使用期限", "停车位应当首先满足本区域业主的需要"]
+    phrases.append("请增加电梯加装的规定")  # short: no bands, grouped only with its exact twins
     for batch in range(4):
         for _ in range(25):
             body = "".join(rng.sample(phrases, rng.randint(1, 3))) + rng.choice(["", "。", "！", "，请研究"])
