@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.bulk_actions import listing_buttons
 from contact_points import selectors, services
+from contact_points.bulk_actions import ReceiveBulkAction
+from contact_points.filters import BatchStaffFilterSet, SolicitationFilterSet
 from contact_points.models import BatchState, ContactPoint, ContactPointKind, MeetingNote, OpinionBatch, Solicitation
 from contact_points.services import ContactPointError
 from contact_points.views import note_response
@@ -95,8 +98,13 @@ class SolicitationListView(_StaffView):
     page_title = gettext_lazy("征询任务")
 
     def get(self, request):
-        page = Paginator(selectors.solicitation_list(), 50).get_page(request.GET.get("p"))
-        return self.render(page_obj=page, now=timezone.now())
+        filterset = SolicitationFilterSet(request.GET)
+        page = Paginator(selectors.solicitation_list(filterset=filterset), 50).get_page(request.GET.get("p"))
+        query = request.GET.copy()
+        query.pop("p", None)
+        return self.render(
+            page_obj=page, now=timezone.now(), filter_form=filterset.form, query_string=query.urlencode()
+        )
 
 
 class SolicitationCreateView(_StaffView):
@@ -161,23 +169,20 @@ class BatchListView(_StaffView):
     page_title = gettext_lazy("联系点意见汇总")
 
     def get(self, request):
-        state = request.GET.get("state", BatchState.SUBMITTED)
-        state = state if state in (BatchState.SUBMITTED, BatchState.RECEIVED) else ""
-        page = Paginator(selectors.batch_list_staff(state=state), 50).get_page(request.GET.get("p"))
+        filterset = BatchStaffFilterSet(request.GET)
+        page = Paginator(selectors.batch_list_staff(filterset=filterset), 50).get_page(request.GET.get("p"))
+        query = request.GET.copy()
+        query.pop("p", None)
         return self.render(
             page_obj=page,
-            state=state,
-            states=[(BatchState.SUBMITTED, _("待签收")), (BatchState.RECEIVED, _("已签收")), ("all", _("全部"))],
+            query_string=query.urlencode(),
+            state=filterset.state_shown,
+            states=filterset.form.fields["state"].choices,
+            filter_form=filterset.form,
+            bulk_buttons=listing_buttons(OpinionBatch, "batches")
+            if request.user.has_perm(ReceiveBulkAction.permission)
+            else [],
         )
-
-    def post(self, request):
-        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
-        if not ids:
-            messages.error(request, _("请先勾选要签收的意见汇总。"))
-        else:
-            count = services.batches_receive(staff=request.user, batch_ids=ids)
-            messages.success(request, _("已签收 %(count)s 份意见汇总。") % {"count": count})
-        return redirect(request.get_full_path())
 
 
 class BatchDetailView(_StaffView):

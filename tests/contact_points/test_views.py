@@ -179,9 +179,36 @@ def test_staff_screens_need_staff(client, setup, staff, coordinator):
     client.force_login(staff)
     for url in urls:
         assert client.get(url).status_code == 200, url
-    response = client.post(reverse("contact_points_admin:batches") + "?state=submitted", {"ids": [setup["batch"].pk]})
-    assert response.status_code == 302
+    receive = reverse("wagtail_bulk_action", args=["contact_points", "opinionbatch", "receive"])
+    assert receive in client.get(reverse("contact_points_admin:batches")).content.decode()
+    client.force_login(coordinator)
+    assert client.post(f"{receive}?id={setup['batch'].pk}").status_code in (302, 403)
+    assert OpinionBatch.objects.get().state == "submitted"
+    client.force_login(staff)
+    back = reverse("contact_points_admin:batches") + "?state=submitted"
+    assert setup["batch"].contact_point.name in client.get(f"{receive}?id={setup['batch'].pk}").content.decode()
+    response = client.post(f"{receive}?id={setup['batch'].pk}&next={back}", follow=True)
+    assert response.redirect_chain[-1][0] == back and "已签收 1 份意见汇总" in response.content.decode()
     assert OpinionBatch.objects.get().state == "received"
+
+
+def test_batch_and_solicitation_lists_filter(client, setup, staff, coordinator, draft):
+    services.batch_items_review(user=coordinator, batch=setup["batch"], item_ids=[setup["item"].pk], action="accept")
+    services.batch_submit(user=coordinator, batch_id=setup["batch"].pk)
+    name = reverse("contact_points_admin:batch", args=[setup["batch"].pk])  # the row's link
+    client.force_login(staff)
+    batches = reverse("contact_points_admin:batches")
+    assert name in client.get(batches).content.decode()  # submitted ones by default
+    assert name not in client.get(batches, {"state": "received"}).content.decode()
+    assert name in client.get(batches, {"state": "all", "draft": draft.pk}).content.decode()
+    unknown = client.get(batches, {"state": "all", "draft": draft.pk + 1000}).content.decode()
+    assert "error-message" in unknown  # an unknown draft is reported beside its field, and ignored
+    assert name in client.get(batches, {"state": "nonsense"}).content.decode()  # a bad state lists the default
+    receive = reverse("wagtail_bulk_action", args=["contact_points", "opinionbatch", "receive"])
+    client.post(f"{receive}?id=all&state=submitted&draft={draft.pk}")
+    assert OpinionBatch.objects.get().state == "received"
+    solicitations = reverse("contact_points_admin:solicitations")
+    assert client.get(solicitations, {"draft": "abc"}).status_code == 200
 
 
 def test_staff_send_a_solicitation_by_district(client, draft, staff, point, other_point):
