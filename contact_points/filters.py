@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 
-from contact_points.models import BatchState, ContactPoint, OpinionBatch, Solicitation
+from contact_points.models import BatchState, ContactPoint, ContactPointKind, OpinionBatch, Solicitation
 from drafts.models import DraftPage
 
 ALL = "all"
+STATE_CHOICES = [(BatchState.SUBMITTED, _("待签收")), (BatchState.RECEIVED, _("已签收")), (ALL, _("全部"))]
 
 
 class SolicitationFilterSet(django_filters.FilterSet):
@@ -27,8 +29,9 @@ class BatchStaffFilterSet(django_filters.FilterSet):
 
     state = django_filters.ChoiceFilter(
         label=_("状态"),
-        choices=[(BatchState.SUBMITTED, _("待签收")), (BatchState.RECEIVED, _("已签收")), (ALL, _("全部"))],
+        choices=STATE_CHOICES,
         empty_label=None,
+        null_label=None,
         method="filter_state",
     )
     draft = django_filters.ModelChoiceFilter(
@@ -64,3 +67,35 @@ class BatchStaffFilterSet(django_filters.FilterSet):
         if "state" not in self.form.cleaned_data:
             queryset = queryset.filter(state=BatchState.SUBMITTED)
         return super().filter_queryset(queryset)
+
+
+class RankingFilterSet(WagtailFilterSet):
+    """The yearly ranking of contact points: which year (or all years), and which points (district, kind).
+    The year does not narrow the points; the report reads it to count that year's figures."""
+
+    year = django_filters.ChoiceFilter(label=_("年度"), empty_label=None, null_label=None, method="filter_year")
+    district = django_filters.ChoiceFilter(label=_("区县"), empty_label=_("全部"))
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=ContactPointKind.choices, empty_label=_("全部"))
+
+    class Meta:
+        model = ContactPoint
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, years: list[int], districts: list[str], **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("year") and years:
+            data["year"] = str(years[0])
+        super().__init__(data, queryset, **kwargs)
+        self.years = years
+        self.form.fields["year"].choices = [*[(str(y), str(y)) for y in years], (ALL, _("历年合计"))]
+        self.form.fields["district"].choices = [("", _("全部")), *[(d, d) for d in districts]]
+
+    @property
+    def year_counted(self) -> int | None:
+        """The year counted (the latest when the one asked for is not valid), or None for all years."""
+        self.is_valid()
+        value = self.form.cleaned_data.get("year", str(self.years[0]) if self.years else ALL)
+        return int(value) if value.isdigit() else None
+
+    def filter_year(self, queryset, name, value):
+        return queryset

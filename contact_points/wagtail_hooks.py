@@ -44,6 +44,11 @@ _admin_urls = [
     path("batches/<int:pk>/", admin_views.BatchDetailView.as_view(), name="batch"),
     path("notes/<int:pk>/", admin_views.NoteDownloadView.as_view(), name="note"),
     path("statistics/", admin_views.StatisticsView.as_view(), name="statistics"),
+    path(
+        "statistics/results/",
+        admin_views.StatisticsView.as_view(results_only=True),
+        name="statistics_results",
+    ),
 ]
 
 
