@@ -156,9 +156,29 @@ def lines(text: str) -> list[str]:
     return [line for line in map(str.strip, text.splitlines()) if line]
 
 
+# Where a long title may break (GB/T 9704 asks for breaks between words, never inside one): after a law's
+# closing 》 or ）, before an opening 《 or （.
+_TITLE_BREAKS = re.compile(r"(?<=[》）])|(?=[《（])")
+
+
+def title_lines(title: str, per_line: int) -> list[str]:
+    """``title`` in lines of at most ``per_line`` characters, broken only where _TITLE_BREAKS allows
+    (「《杭州市物业管理条例（修订草案）》」 / 「意见汇总报告」, not 「……意见汇」 / 「总报告」). A stretch with no
+    allowed break longer than a line is left whole for Word to wrap."""
+    title = title.strip()
+    if per_line <= 0 or len(title) <= per_line:
+        return [title]
+    cuts = [m.start() for m in _TITLE_BREAKS.finditer(title) if 0 < m.start() < len(title)]
+    fitting = [cut for cut in cuts if cut <= per_line]
+    if not fitting:
+        return [title]
+    cut = fitting[-1]
+    return [title[:cut], *title_lines(title[cut:], per_line)]
+
+
 def is_number(text: str) -> bool:
-    """1,234 or 12.5% or 20: a figure, which tables align right."""
-    return bool(text) and text.replace(",", "").replace(".", "").replace("%", "").isdigit()
+    """1,234 or 12.5% or 20, or — for a figure that cannot be given: a figure, which tables align right."""
+    return text == "—" or (bool(text) and text.replace(",", "").replace(".", "").replace("%", "").isdigit())
 
 
 def _escaped(text: str) -> str:
@@ -649,6 +669,13 @@ class OfficialDocument:
         self.blocks.append(xml)
 
     def paragraph(self, style: str = BODY_STYLE, *runs: str | Run) -> None:
+        if style == TITLE_STYLE and len(runs) == 1 and isinstance(runs[0], str):
+            per_line = self.text_width // (SIZE_2 * 10)  # 二号 characters on a line (half-points → twips)
+            broken = title_lines(runs[0], per_line)
+            if len(broken) > 1:
+                breaks = "<w:r><w:br/></w:r>".join(_run_xml(line) for line in broken)
+                self.blocks.append(paragraph_xml(style)[: -len("</w:p>")] + breaks + "</w:p>")
+                return
         self.blocks.append(paragraph_xml(style, *runs))
 
     def table(

@@ -197,6 +197,12 @@ class DraftImportView(WagtailAdminTemplateMixin, View):
                     **request.POST.dict(),
                     "text": form.cleaned_data["text"],
                     "source_name": form.cleaned_data.get("source_name", ""),
+                    # A file printing its 稿别 under the title (（二审稿）) proposes that stage.
+                    **(
+                        {"stage": noted}
+                        if form.source_name and (noted := DraftStage.from_note(result.stage_note))
+                        else {}
+                    ),
                 }
             )
             form.is_valid()

@@ -59,6 +59,18 @@ def live_draft(pk: int):
     return copy.copy(draft)
 
 
+def index_url() -> str:
+    """Where the list of drafts is (the first live, public draft index page), or "" when there is none.
+    The site header links to it on every page: asked once per process until something is published."""
+    from drafts.models import DraftIndexPage
+
+    drafts = _current()["drafts"]
+    if "index_url" not in drafts:
+        index = DraftIndexPage.objects.live().public().order_by("path").first()
+        drafts["index_url"] = index.url if index else ""
+    return drafts["index_url"]
+
+
 def article(pk: int, draft):
     """Article `pk` of any version of `draft` (the fields posting needs), or None."""
     from drafts.models import Provision

@@ -57,6 +57,21 @@ class DraftStage(models.TextChoices):
     THIRD_READING = "third_reading", _("三审稿")
     REVISED = "revised", _("修改稿")
 
+    @classmethod
+    def from_note(cls, note: str) -> str | None:
+        """The stage a 稿别 printed under a title names (征求意见稿 → solicitation), or None."""
+        return _STAGE_NOTES.get(note)
+
+
+_STAGE_NOTES = {
+    "征求意见稿": DraftStage.SOLICITATION,
+    "一审稿": DraftStage.FIRST_READING,
+    "二审稿": DraftStage.SECOND_READING,
+    "三审稿": DraftStage.THIRD_READING,
+    "修改稿": DraftStage.REVISED,
+    "修订稿": DraftStage.REVISED,
+}
+
 
 class DraftStatus(models.TextChoices):
     DRAFTING = "drafting", _("未开始征求意见")

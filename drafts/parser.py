@@ -66,7 +66,13 @@ _TITLE_END_RE = re.compile(
 )
 # A line such as （草案） or （征求意见稿） printed under the title.
 _DRAFT_NOTE_RE = re.compile(
-    r"^[（(][^（）()]{0,20}(?:草案|征求意见稿|送审稿|修订稿|修改稿|审议稿|讨论稿)[^（）()]{0,10}[）)]$"
+    r"^[（(][^（）()]{0,20}(?:草案|征求意见稿|送审稿|修订稿|修改稿|审议稿|讨论稿|表决稿|[一二三四]审稿)[^（）()]{0,10}[）)]$"
+)
+# 稿别, the stage a text is at (（征求意见稿）, （二审稿）, （草案修改稿）): a note ending in one is the stage,
+# not part of the title; what comes before the stage word (草案, 修订草案) stays with the title.
+_STAGE_NOTE_RE = re.compile(
+    r"[（(]\s*(?P<prefix>[^（）()]{0,12}?)[\s·・]*"
+    r"(?P<stage>(?:[一二三四]审|征求意见|送审|修改|修订|审议|讨论|表决)稿)\s*[）)]$"
 )
 _TOC_WORDS = frozenset({"目录", "目次"})
 
@@ -159,6 +165,8 @@ class _KindCount:
 @dataclass
 class ParseResult:
     title: str = ""
+    # The 稿别 printed with the title (征求意见稿, 二审稿, 修改稿 …), kept apart from it: see `stage_of`.
+    stage_note: str = ""
     preamble: str = ""
     nodes: list[Node] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
@@ -204,6 +212,7 @@ class ParseResult:
         counts = self.counts()
         return {
             "title": self.title,
+            "stage_note": self.stage_note,
             "parts": counts["part"],
             "chapters": counts["chapter"],
             "sections": counts["section"],
@@ -257,6 +266,18 @@ def _compact(text: str) -> str:
         return " " if latin else ""
 
     return re.sub(r"\s+", keep, text.strip())
+
+
+def split_stage_note(title: str) -> tuple[str, str]:
+    """(title, 稿别): `某市物业管理条例（修订草案征求意见稿）` → (`某市物业管理条例（修订草案）`, `征求意见稿`).
+
+    The stage note is the text's stage, not part of its name: a draft re-imported from its own Word file
+    (which prints the stage under the title) keeps its title."""
+    match = _STAGE_NOTE_RE.search(title)
+    if match is None or match.start() == 0:
+        return title, ""
+    prefix = match["prefix"].strip()
+    return title[: match.start()] + (f"（{prefix}）" if prefix else ""), match["stage"]
 
 
 def _looks_like_title(text: str) -> bool:
@@ -526,10 +547,11 @@ class _Parser:
         taken: set[int] = set()
         if chosen is not None:
             taken.add(chosen)
-            self.result.title = front[chosen].text
+            title = front[chosen].text
             if chosen + 1 < len(front) and _DRAFT_NOTE_RE.match(front[chosen + 1].text):
                 taken.add(chosen + 1)
-                self.result.title += front[chosen + 1].text
+                title += front[chosen + 1].text
+            self.result.title, self.result.stage_note = split_stage_note(title)
         self.result.preamble = "\n".join(line.text for index, line in enumerate(front) if index not in taken)
 
     def _skip_toc_line(self, line: SourceLine) -> bool:

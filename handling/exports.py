@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cms.officialdoc import (
     BODY_STYLE,
@@ -47,6 +48,7 @@ from comments.selectors import opinions_counted
 from comments.tallies import OpinionTally, opinion_tallies, opinion_tally
 from drafts.models import DraftPage, DraftStage, Provision, ProvisionKind
 from drafts.numerals import to_chinese
+from handling import extensions
 from handling.models import ExportFormat, ExportJob, ExportState
 from handling.word_export import NO_OPINIONS, AdoptionRow, TableMeta, write_adoption_table
 
@@ -133,13 +135,32 @@ def _articles(draft_id: int) -> dict[int, tuple[str, str]]:
     }
 
 
+# The 来源 cell in few characters, so that a row takes one or two lines, not four.
+SHORT_CHANNELS = {
+    Channel.ONLINE: gettext_lazy("网上"),
+    Channel.CONTACT_POINT: gettext_lazy("联系点"),
+    Channel.LETTER: gettext_lazy("来信"),
+    Channel.EMAIL: gettext_lazy("邮件"),
+}
+POINT_SUFFIXES = ("基层立法联系点", "立法联系点", "联系点")
+
+
+def short_source_name(name: str) -> str:
+    """上城区湖滨街道基层立法联系点 → 上城区湖滨街道 (the channel already says 联系点)."""
+    for suffix in POINT_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def _records(draft_id: int) -> Iterator[tuple[int, datetime, AdoptionRow]]:
     """(opinion id, submitted at, row) in article text order, streamed from the database."""
     with translation.override(settings.LANGUAGE_CODE):
         articles = _articles(draft_id)
-        channels, dispositions = _labels(Channel), _labels(Disposition)
+        channels, dispositions = {k: str(v) for k, v in SHORT_CHANNELS.items()}, _labels(Disposition)
         general = _("总体意见")
         anonymous, official = _("匿名"), _("立法机关工作人员")
+    replies = {k: v for found in extensions.export_replies.call(draft_id) for k, v in found.items()}
     counted = sources.annotate_name(_counted(draft_id))
     rows = counted.order_by(*TEXT_ORDER).values_list(*_ROW_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
     for (
@@ -158,18 +179,22 @@ def _records(draft_id: int) -> Iterator[tuple[int, datetime, AdoptionRow]]:
         merged_into_id,
     ) in rows:
         label, excerpt = articles[article_id] if article_id else (general, "")
-        # Opinion.public_name, from the row's columns: the display name or 匿名, never contact data.
+        # Opinion.public_name, from the row's columns: the display name, never contact data. 匿名 only for
+        # an online citizen's comment; an offline opinion with no named proposer names nobody.
         if is_official:
             name = official
         elif author_id is None:
-            name = proposer_name or anonymous
+            name = proposer_name
         else:
             name = display_name or anonymous
-        source = channels.get(channel, channel) + (SOURCE_SEPARATOR + point if point else "") + SOURCE_SEPARATOR + name
+        parts = [channels.get(channel, channel), short_source_name(point) if point else "", name]
+        source = SOURCE_SEPARATOR.join(part for part in parts if part)
         shown = dispositions.get(disposition, disposition)
         if merged_into_id:
             # A merged opinion either waits for its target's disposition (已合并) or follows it.
             shown += _("（并入第%(pk)s号意见）") % {"pk": merged_into_id}
+        if pk in replies:
+            reason = "\n".join(part for part in (reason, replies[pk]) if part)
         yield pk, created_at, AdoptionRow(label, excerpt, body, source, shown, reason)
 
 
@@ -203,6 +228,7 @@ def table_meta(draft: DraftPage) -> TableMeta:
             period=_period(draft),
             totals=totals,
             generated=_chinese_date(timezone.now()),
+            maker=settings.OFFICE_NAME,
         )
 
 

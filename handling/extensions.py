@@ -15,6 +15,11 @@ opinion_history = ExtensionPoint(
     "Called with (opinion); returns events about it kept by a later app (its referral's steps). Each event has "
     "created_at, pk, actor, get_action_display(), reason and describe().",
 )
+export_replies = ExtensionPoint(
+    "handling.export_replies",
+    "Called with (draft_id); returns {opinion id: str}: what the adoption table adds to a row's reason (the "
+    "department's closing reply to a forwarded opinion).",
+)
 
 
 def attach_staff_notes(opinions: list) -> list:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.roles import Role
 from comments import sources
-from comments.models import Channel, Disposition, ModerationState, Opinion
+from comments.models import COUNTED_STATES, Channel, Disposition, ModerationState, Opinion
 from drafts.models import DraftPage, Provision, ProvisionKind
 from handling.models import ExportFormat, ExportJob, ExportState
 
@@ -45,8 +45,14 @@ class OpinionStaffFilterSet(django_filters.FilterSet):
     contact_point = django_filters.TypedChoiceFilter(
         label=_("联系点"), coerce=int, empty_value=None, method="filter_contact_point"
     )
+    # Unset, the list holds the opinions to handle (published and internal: COUNTED_STATES, what every figure
+    # counts); text awaiting moderation, rejected or hidden is listed only when asked for.
     state = django_filters.ChoiceFilter(
-        label=_("审核状态"), field_name="moderation_state", choices=ModerationState.choices, empty_label=ALL[1]
+        label=_("审核状态"),
+        field_name="moderation_state",
+        choices=[("all", _("全部状态（含待审核、未通过审核）")), *ModerationState.choices],
+        empty_label=_("待处理范围（已发布和内部意见）"),
+        method="filter_state",
     )
     disposition = django_filters.ChoiceFilter(label=_("处理情况"), choices=Disposition.choices, empty_label=ALL[1])
     assignee = django_filters.ChoiceFilter(label=_("承办人"), method="filter_assignee", empty_label=ALL[1])
@@ -93,7 +99,12 @@ class OpinionStaffFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         if self.draft is None or "draft" not in self.form.cleaned_data:
             return queryset.none()
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.filter(moderation_state__in=COUNTED_STATES)
         return super().filter_queryset(queryset)
+
+    def filter_state(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(moderation_state=value)
 
     def filter_chapter(self, queryset, name, value):
         return queryset.filter(Q(article__parent_id=value) | Q(article__parent__parent_id=value))

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.models import Disposition, Opinion
+from comments.models import COUNTED_STATES, Disposition, Opinion
 from comments.selectors import feedback_generation_key
 from drafts.models import Provision, ProvisionKind
 from handling import history
@@ -63,6 +63,15 @@ def opinions_lock(opinion_ids: Iterable[int], revisions: dict[int, int] | None) 
     locked = list(Opinion.objects.select_for_update().filter(pk__in=ids, parent__isnull=True).order_by("pk"))
     if len(locked) != len(ids):
         raise HandlingError(_("所选意见有的不存在，或是回复（回复不单独处理）。请刷新后重试。"), code="missing")
+    # What is handled is what moderation let through and what came in offline (COUNTED_STATES): the same
+    # opinions every figure counts. Text awaiting moderation, rejected, hidden or withdrawn is not.
+    unhandled = [o.pk for o in locked if o.moderation_state not in COUNTED_STATES]
+    if unhandled:
+        raise HandlingError(
+            _("第 %(ids)s 号意见尚未通过审核（或已被驳回、隐藏、撤回），不能处理。请先在意见审核中发布。")
+            % {"ids": "、".join(str(pk) for pk in unhandled[:20])},
+            code="not_counted",
+        )
     if revisions:
         changed = [o.pk for o in locked if o.pk in revisions and revisions[o.pk] != o.revision]
         if changed:

@@ -102,6 +102,7 @@ class TableMeta:
     period: str  # 2026年11月1日至2026年11月30日
     totals: list[tuple[str, int]]  # [("意见总数", 1234), ("采纳", 20), …]
     generated: str  # 2026年12月1日
+    maker: str = ""  # 制表单位: the office that made the table (settings.OFFICE_NAME)
 
 
 def write_adoption_table(
@@ -148,11 +149,13 @@ def adoption_document(meta: TableMeta) -> OfficialDocument:
     stage = meta.version_label.strip().strip("（）()")
     period = f"征求意见期间：{meta.period.strip()}" if meta.period.strip() else ""
     generated = f"制表日期：{meta.generated.strip()}" if meta.generated.strip() else ""
+    maker = f"制表单位：{meta.maker.strip()}" if meta.maker.strip() else ""
     totals = "，".join(f"{label}{count}条" for label, count in meta.totals)
     block = [
         (TITLE_STYLE, title),
         (STAGE_STYLE, f"（{stage}）" if stage else ""),
-        (INFO_STYLE, "　　".join(part for part in (period, generated) if part)),
+        (INFO_STYLE, period),
+        (INFO_STYLE, "　　".join(part for part in (maker, generated) if part)),
         (INFO_STYLE, f"意见统计：{totals}。" if totals else ""),
     ]
     for style, text in block:

@@ -8,9 +8,10 @@ class ReferralsConfig(AppConfig):
 
     def ready(self):
         from comments.extensions import opinion_notes
-        from handling.extensions import opinion_history, staff_notes
+        from handling.extensions import export_replies, opinion_history, staff_notes
         from referrals import selectors
 
         staff_notes.register(selectors.referral_notes_for_staff)
+        export_replies.register(selectors.referral_replies_for_export)
         opinion_notes.register(selectors.referral_notes_for_proposers)
         opinion_history.register(selectors.referral_events_of_opinion)

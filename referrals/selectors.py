@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from comments import sources
 from comments.models import Opinion
 from referrals.filters import IN_HAND, ReferralStaffFilterSet
-from referrals.models import Department, Referral, ReferralEvent, ReferralState
+from referrals.models import Department, Referral, ReferralEvent, ReferralOpinion, ReferralState
 
 OPEN = (ReferralState.SENT, ReferralState.ACKNOWLEDGED, ReferralState.REPLIED)
 
@@ -44,6 +44,38 @@ def referral_inbox(*, user, show: str, now: datetime) -> QuerySet[Referral]:
     if show == "closed":
         return referrals.order_by("-closed_at", "-id")
     return referrals.order_by("deadline", "id")
+
+
+INBOX_EXCERPT_CHARS = 60
+
+
+def attach_inbox_summaries(referrals) -> None:
+    """Give each referral of an inbox page what tells two referrals apart: `summary_articles`, the
+    articles its opinions are on (in text order; 整体意见 for the draft as a whole), and `summary_excerpt`,
+    the start of its first opinion with contact details blanked out. One query for the page."""
+    referrals = list(referrals)
+    if not referrals:
+        return
+    rows = (
+        ReferralOpinion.objects.filter(referral__in=referrals)
+        .order_by("referral_id", F("opinion__article__position").asc(nulls_first=True), "opinion_id")
+        .values_list("referral_id", "opinion__article__label", "opinion__body")
+    )
+    articles: dict[int, list[str]] = {}
+    excerpts: dict[int, str] = {}
+    whole = _("整体意见")
+    for referral_id, label, body in rows:
+        labels = articles.setdefault(referral_id, [])
+        label = label or whole
+        if label not in labels:
+            labels.append(label)
+        if referral_id not in excerpts:
+            text = " ".join(redact_contact_details(body).split())
+            cut = text[:INBOX_EXCERPT_CHARS]
+            excerpts[referral_id] = cut + ("…" if len(text) > INBOX_EXCERPT_CHARS else "")
+    for referral in referrals:
+        referral.summary_articles = articles.get(referral.pk, [])
+        referral.summary_excerpt = excerpts.get(referral.pk, "")
 
 
 def referral_inbox_counts(*, user, now: datetime) -> dict[str, int]:
@@ -130,6 +162,26 @@ _CONTACT_DETAILS = re.compile(
 def redact_contact_details(text: str) -> str:
     """Blank out phone numbers, ID numbers and e-mail addresses a proposer wrote into a text."""
     return _CONTACT_DETAILS.sub(_("（已隐去）"), text or "")
+
+
+def referral_replies_for_export(draft_id: int) -> dict[int, str]:
+    """What the adoption table says of each forwarded opinion whose referral is closed: the department,
+    the date and its reply (a reply may name a person: contact details are blanked)."""
+    found: dict[int, str] = {}
+    items = (
+        ReferralOpinion.objects.filter(referral__draft_id=draft_id, referral__state=ReferralState.CLOSED)
+        .order_by("opinion_id", "referral_id")
+        .values_list("opinion_id", "referral__department__name", "referral__closed_at", "referral__reply")
+    )
+    for opinion_id, department, closed_at, reply in items:
+        day = timezone.localtime(closed_at) if closed_at else None
+        when = f"{day.year}年{day.month}月{day.day}日" if day else ""
+        found[opinion_id] = _("%(department)s答复（%(date)s办结）：%(reply)s") % {
+            "department": department,
+            "date": when,
+            "reply": " ".join(redact_contact_details(reply).split()),
+        }
+    return found
 
 
 def _latest_referrals(opinion_ids: list[int]) -> dict[int, Referral]:

@@ -36,6 +36,7 @@ from referrals.models import Referral, ReferralAction, ReferralAttachment, Refer
 from referrals.selectors import (
     IN_HAND,
     INBOX_FILTERS,
+    attach_inbox_summaries,
     redact_contact_details,
     referral_department_counts,
     referral_history,
@@ -86,6 +87,8 @@ def inbox(request):
     show = request.GET.get("show") if request.GET.get("show") in INBOX_FILTERS else "open"
     now = timezone.now()
     page = Paginator(referral_inbox(user=request.user, show=show, now=now), 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attach_inbox_summaries(page.object_list)
     return render(
         request,
         "referrals/inbox.html",

@@ -14,6 +14,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = env_str("SITE_NAME", "地方立法征求意见平台")
+# The office that handles the opinions: the 制表单位 of the adoption table and the reports.
+OFFICE_NAME = env_str("OFFICE_NAME", "人大常委会法制工作委员会")
 # Absolute base for links in e-mails and text messages (no trailing slash).
 BASE_URL = env_url("BASE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
 
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cms.context_processors.site",
+                "drafts.context_processors.drafts",
             ],
         },
     },

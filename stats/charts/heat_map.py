@@ -41,8 +41,9 @@ def heat_map(title: str, cells: list[HeatCell], *, unit: str = "条", columns: i
 
     steps = _quantile_steps([cell.value for cell in cells])
     canvas = Canvas(SCREEN_WIDTH)
+    # Ties can leave a step without articles: it has no place in the legend (which would read 「2 — 3 —」).
     keys = [Key("0", HEAT_ZERO, stroke=LINE)] + [
-        Key(text, colour) for (text, _), colour in zip(steps.ranges, HEAT_STEPS, strict=True)
+        Key(text, colour) for (text, members), colour in zip(steps.ranges, HEAT_STEPS, strict=True) if members
     ]
     y = legend(canvas, keys, MARGIN, note=f"意见数（{unit}）")
     canvas.add(Text(MARGIN, y + 15, "颜色按分位数分为五档，每档条文数大致相同", fill=MUTED))

@@ -31,6 +31,12 @@ def test_home_lists_open_and_closed_drafts_and_counts_contact_points(client, dra
     assert "尚未开始的条例" not in body
     assert "<strong>3</strong>" in body
     assert 'action="/search/"' in body
+    # The list of every draft is one click away: from the header on every page, and from the home page.
+    index_url = draft_index.url
+    nav = body.split('class="site-nav"')[1].split("</nav>")[0]
+    assert f'href="{index_url}"' in nav and "法规草案" in nav
+    assert f'href="{index_url}">查看全部法规草案' in open_section
+    assert f'href="{index_url}"' in client.get("/search/").content.decode()
 
 
 def test_home_is_chinese_by_default_even_for_an_english_browser(client, home_page):

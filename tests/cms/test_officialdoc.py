@@ -6,6 +6,7 @@ import zipfile
 
 import docx
 import pytest
+from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -25,6 +26,7 @@ from cms.officialdoc import (
     clean,
     is_number,
     lines,
+    title_lines,
 )
 from tests.libreoffice import convert_to_pdf
 
@@ -142,7 +144,10 @@ def test_figures_align_right_when_the_table_asks_for_it() -> None:
     document.table(table, [["网上征求意见", "1,450", "40.0%"], ["来信", "—", ""]], header=["渠道", "意见", "采纳率"])
     rows = open_docx(saved(document)).tables[0].rows
     styles = [[cell.paragraphs[0].style.style_id for cell in row.cells] for row in rows[1:]]
-    assert styles == [["DocTableText", TABLE_NUMBER_STYLE, TABLE_NUMBER_STYLE], ["DocTableText"] * 3]
+    assert styles == [
+        ["DocTableText", TABLE_NUMBER_STYLE, TABLE_NUMBER_STYLE],
+        ["DocTableText", TABLE_NUMBER_STYLE, "DocTableText"],
+    ]
     assert rows[1].cells[1].paragraphs[0].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -239,12 +244,13 @@ def test_the_document_can_be_handed_to_python_docx() -> None:
 def test_helpers_for_text() -> None:
     assert clean("a\tb\x00c\ud800") == "a bc"
     assert lines("  一 \r\n\n 二\n") == ["一", "二"]
+    # — stands for a figure that cannot be given (a rate of nothing): it lines up with the figures.
     assert [is_number(text) for text in ("1,234", "12.5%", "20", "", "—", "第1条")] == [
         True,
         True,
         True,
         False,
-        False,
+        True,
         False,
     ]
 
@@ -255,3 +261,29 @@ def test_libreoffice_renders_the_landscape_comparison(tmp_path) -> None:
     pdf = convert_to_pdf(source)
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("《某市物业管理条例》意见汇总报告", ["《某市物业管理条例》意见汇总报告"]),
+        ("《杭州市物业管理条例（修订草案）》意见汇总报告", ["《杭州市物业管理条例（修订草案）》", "意见汇总报告"]),
+        (
+            "《中华人民共和国个人信息保护法（草案二次审议稿）》修改前后对照表",
+            ["《中华人民共和国个人信息保护法", "（草案二次审议稿）》修改前后对照表"],
+        ),
+        ("关于杭州市物业管理条例修订草案征求意见情况的报告", ["关于杭州市物业管理条例修订草案征求意见情况的报告"]),
+    ],
+)
+def test_a_long_title_breaks_between_words_never_inside_one(title, expected) -> None:
+    lines = title_lines(title, 20)
+    assert lines == expected and "".join(lines) == title
+
+
+def test_the_title_paragraph_carries_its_line_breaks_into_word() -> None:
+    document = OfficialDocument("t")
+    document.paragraph(TITLE_STYLE, "《杭州市物业管理条例（修订草案）》意见汇总报告")
+    out = io.BytesIO()
+    document.save(out)
+    (title,) = Document(io.BytesIO(out.getvalue())).paragraphs
+    assert title.text == "《杭州市物业管理条例（修订草案）》\n意见汇总报告"

@@ -270,3 +270,12 @@ def test_the_yearly_ranking_is_a_report_with_filters_and_a_spreadsheet(client, s
     assert lines[0].startswith("排名,联系点,区县,报送意见")
     assert any(line.startswith("1,湖滨街道基层立法联系点,上城区,1,") for line in lines[1:])
     assert client.get(reverse("contact_points_admin:statistics_results")).status_code == 200
+
+
+def test_a_candidate_with_no_proposer_shows_no_stray_separator(client, setup, coordinator):
+    """The note's line named nobody: the item's meta line starts with what there is, not with 「·」."""
+    assert not setup["item"].proposer_name
+    client.force_login(coordinator)
+    page = client.get(reverse("contact_points:batch", args=[setup["point"].pk, setup["batch"].pk])).content.decode()
+    meta = page[page.index('batch-item__meta">') + len('batch-item__meta">') :]
+    assert not meta.lstrip().startswith("·")

@@ -189,6 +189,17 @@ def test_command_creates_an_unpublished_draft_then_a_version(capsys, draft_index
     assert "第 2 个版本" in capsys.readouterr().out
 
 
+def test_the_stage_printed_under_the_title_is_the_stage_not_the_title(tmp_path, draft_index):
+    source = tmp_path / "二审稿.md"
+    source.write_text(
+        "某市物业管理条例（草案）\n\n（二审稿）\n\n第一条 为了规范物业管理，制定本条例。", encoding="utf-8"
+    )
+    call_command("import_draft", str(source))
+    draft = DraftPage.objects.get()
+    assert draft.title == "某市物业管理条例（草案）"
+    assert draft.current_version.stage == "second_reading"
+
+
 def test_command_refuses_bad_files_in_chinese(tmp_path, db):
     bad = tmp_path / "none.txt"
     bad.write_text("这里没有条文。", encoding="utf-8")

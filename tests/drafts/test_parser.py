@@ -177,7 +177,7 @@ def test_chaozhou_articles() -> None:
 
 def test_to_dict_shape() -> None:
     data = load(CHAOZHOU).to_dict()
-    keys = {"title", "parts", "chapters", "sections", "articles", "paragraphs", "items"}
+    keys = {"title", "stage_note", "parts", "chapters", "sections", "articles", "paragraphs", "items"}
     assert set(data) == keys | {"warnings", "tree"}
     assert (data["articles"], data["paragraphs"], data["items"]) == (27, 54, 18)
     node = data["tree"][2]
@@ -565,8 +565,25 @@ def test_preamble_before_first_article_does_not_warn() -> None:
 
 def test_title_with_draft_note_and_leading_line() -> None:
     result = parse_text("附件1\n\n某市物业管理条例\n（修订草案征求意见稿）\n第一条 甲。")
-    assert result.title == "某市物业管理条例（修订草案征求意见稿）"
+    assert result.title == "某市物业管理条例（修订草案）" and result.stage_note == "征求意见稿"
     assert result.preamble == "附件1"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "stage"),
+    [
+        ("某市物业管理条例（草案）\n（征求意见稿）\n第一条 甲。", "某市物业管理条例（草案）", "征求意见稿"),
+        ("某市物业管理条例（草案）（征求意见稿）\n第一条 甲。", "某市物业管理条例（草案）", "征求意见稿"),
+        ("某市物业管理条例\n（修改稿）\n第一条 甲。", "某市物业管理条例", "修改稿"),
+        ("某市物业管理条例（草案修改稿）\n第一条 甲。", "某市物业管理条例（草案）", "修改稿"),
+        ("某市物业管理条例\n（二审稿）\n第一条 甲。", "某市物业管理条例", "二审稿"),
+        ("某市物业管理条例（草案）\n第一条 甲。", "某市物业管理条例（草案）", ""),
+        ("某市物业管理条例（修订草案）\n第一条 甲。", "某市物业管理条例（修订草案）", ""),
+    ],
+)
+def test_the_stage_line_is_the_stage_not_part_of_the_title(text, title, stage) -> None:
+    result = parse_text(text)
+    assert (result.title, result.stage_note) == (title, stage)
 
 
 def test_title_prefers_a_heading_that_reads_like_a_title() -> None:

@@ -298,3 +298,16 @@ def test_the_version_diff_shows_the_opinions_behind_a_change(client, draft, arti
     )
     page = client.get(draft.url + "diff/").content.decode()
     assert "因采纳 1 条意见而修改" in page and "建议第五条写明公示期限为七日" in page
+
+
+@pytest.mark.parametrize(
+    "state", [ModerationState.PENDING, ModerationState.REJECTED, ModerationState.HIDDEN, ModerationState.WITHDRAWN]
+)
+def test_text_moderation_did_not_let_through_cannot_be_adopted(draft, article, citizen, staff, state):
+    spam = Opinion.objects.create(
+        draft=draft, version=draft.current_version, article=article, author=citizen, body="广告", moderation_state=state
+    )
+    with pytest.raises(HandlingError, match="尚未通过审核"):
+        handling.opinions_dispose(staff=staff, opinion_ids=[spam.pk], disposition="adopted")
+    spam.refresh_from_db()
+    assert spam.disposition == Disposition.UNDECIDED and spam.revision == 0

@@ -15,6 +15,7 @@ META = TableMeta(
     period="2026年11月1日至2026年11月30日",
     totals=[("意见总数", 3), ("采纳", 1), ("未采纳", 2)],
     generated="2026年12月1日",
+    maker="某市人大常委会法制工作委员会",
 )
 EXCERPT = "业主大会应当自首次业主大会会议召开之日起三十日内备案。"
 
@@ -24,7 +25,7 @@ def opinion(n: int, **overrides) -> AdoptionRow:
         "article": "第十二条",
         "excerpt": EXCERPT,
         "body": f"第{n}条意见：建议明确物业服务企业公示维修资金使用情况的期限。",
-        "source": "基层立法联系点 · 湖滨街道基层立法联系点 · 王某某",
+        "source": "联系点 · 湖滨街道 · 王某某",
         "disposition": "采纳",
         "reason": "已在第十二条中增加相关规定。",
     } | overrides
@@ -78,7 +79,8 @@ def test_title_and_title_block_precede_the_table() -> None:
     assert [(p.style.style_id, p.text) for p in document.paragraphs] == [
         ("DraftTitle", "《某市物业管理条例（草案）》意见采纳情况表"),
         ("AdoptionStage", "（征求意见稿）"),
-        ("AdoptionInfo", "征求意见期间：2026年11月1日至2026年11月30日\u3000\u3000制表日期：2026年12月1日"),
+        ("AdoptionInfo", "征求意见期间：2026年11月1日至2026年11月30日"),
+        ("AdoptionInfo", "制表单位：某市人大常委会法制工作委员会\u3000\u3000制表日期：2026年12月1日"),
         ("AdoptionInfo", "意见统计：意见总数3条，采纳1条，未采纳2条。"),
     ]
     assert document.core_properties.title == "《某市物业管理条例（草案）》意见采纳情况表"

@@ -616,6 +616,26 @@ def test_liaison_inbox_filters_open_overdue_and_closed(client, liaison, referral
     assert referral.draft.title not in client.get("/referrals/?show=closed").content.decode()
 
 
+def test_the_inbox_says_what_each_referral_is_about(
+    client, liaison, referral, online_opinion, staff, department, django_capture_on_commit_callbacks
+):
+    """Two referrals on one draft differ by more than a date: the articles and the start of an opinion."""
+    client.force_login(liaison)
+    html = client.get("/referrals/").content.decode()
+    assert "整体意见、第五条" in html and "建议小区设立业主委员会办公场所" in html
+    another = Opinion.objects.create(
+        draft=online_opinion.draft,
+        version=online_opinion.version,
+        article=online_opinion.article,
+        body="停车费标准请公开，联系电话 13900002222。",
+        moderation_state=ModerationState.PUBLISHED,
+    )
+    alone = forward(staff, [another], department, django_capture_on_commit_callbacks)
+    html = client.get("/referrals/").content.decode()
+    assert f'href="/referrals/{alone.pk}/"' in html and "停车费标准请公开，联系电话 （已隐去）" in html
+    assert "13900002222" not in html
+
+
 def test_liaison_reads_the_opinions_but_not_who_posted_them(client, liaison, referral, proposer, online_opinion):
     client.force_login(liaison)
     html = client.get(f"/referrals/{referral.pk}/").content.decode()
@@ -781,7 +801,13 @@ def test_oversight_board_counts_per_department(
 ):
     capture = django_capture_on_commit_callbacks
     opinions = [
-        Opinion.objects.create(draft=draft, version=draft.current_version, body=f"意见{n}", channel=Channel.LETTER)
+        Opinion.objects.create(
+            draft=draft,
+            version=draft.current_version,
+            body=f"意见{n}",
+            channel=Channel.LETTER,
+            moderation_state=ModerationState.INTERNAL,
+        )
         for n in range(3)
     ]
     overdue, to_review, done = (forward(staff, [o], department, capture) for o in opinions)
@@ -889,3 +915,18 @@ def test_an_extension_cannot_be_asked_for_a_past_date_nor_decided_once_replied(l
     referrals.referral_reply(liaison=liaison, referral_id=referral.pk, text="已研究，答复如下。")
     with pytest.raises(HandlingError):
         referrals.referral_decide_extension(staff=staff, referral_id=referral.pk, grant=True)
+
+
+def test_the_adoption_table_carries_the_departments_closing_reply(
+    staff, liaison, referral, online_opinion, django_capture_on_commit_callbacks
+):
+    from handling import exports
+
+    before = {row.body: row.reason for row in exports.adoption_rows(referral.draft_id)}
+    assert not any("答复" in reason for reason in before.values())
+    reply(liaison, referral, django_capture_on_commit_callbacks, text="已研究，将在实施细则中明确。电话 13900003333。")
+    review(staff, referral, django_capture_on_commit_callbacks)
+    rows = {row.body: row.reason for row in exports.adoption_rows(referral.draft_id)}
+    reason = rows[online_opinion.body]
+    assert "市住房和城乡建设局答复（" in reason and "办结）：已研究，将在实施细则中明确。" in reason
+    assert "13900003333" not in reason

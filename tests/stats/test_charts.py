@@ -235,12 +235,14 @@ def test_heat_map_shades_by_quantile_so_one_hot_article_does_not_wash_out_the_re
     assert "分位数" in root.find(f"{SVG}desc").text
 
 
-def test_heat_map_shows_articles_without_opinions_apart_and_ties_leave_steps_empty() -> None:
+def test_heat_map_shows_articles_without_opinions_apart_and_leaves_empty_steps_out_of_the_legend() -> None:
     cells = [HeatCell(f"第{n}条", 0 if n <= 5 else 1, f"#a{n}") for n in range(1, 11)]
     root = parse(heat_map("意见", cells))
     fills = [link.find(f"{SVG}rect").get("fill") for link in root.iter(f"{SVG}a")]
     assert fills == [HEAT_ZERO] * 5 + [HEAT_STEPS[0]] * 5
-    assert "—" in texts(root)
+    # Ties leave four steps empty: the legend reads 「0 1」, not 「0 1 — — — —」.
+    legend = [text for text in texts(root) if text in {"0", "1", "—"}]
+    assert legend == ["0", "1"]
 
 
 def test_percent_bar_shares_have_one_decimal_and_add_up_to_100() -> None:

@@ -99,6 +99,7 @@ def test_staff_dashboards_need_staff(client, closed_draft, opinions, staff):
     client.force_login(staff)
     for url in urls:
         assert client.get(url).status_code == 200, url
-    assert "征求意见工作" in client.get(reverse("wagtailadmin_home")).content.decode()
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "征求意见工作" in home and "统计时间：" in home  # the figures say when they were counted
     response = client.post(reverse("stats_draft", args=[closed_draft.pk]), follow=True)
     assert "统计数据已更新" in response.content.decode()

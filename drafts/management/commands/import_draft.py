@@ -22,7 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只解析，不保存")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出解析结果")
         parser.add_argument("--draft", default="", metavar="SLUG", help="作为这部草案的新版本导入")
-        parser.add_argument("--stage", default=DraftStage.SOLICITATION, choices=DraftStage.values, help="审议阶段")
+        parser.add_argument(
+            "--stage",
+            default="",
+            choices=["", *DraftStage.values],
+            help="审议阶段（默认取文件中的稿别，否则为征求意见稿）",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -36,6 +41,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         if options["title"]:
             result.title = options["title"]
+        options["stage"] = options["stage"] or DraftStage.from_note(result.stage_note) or DraftStage.SOLICITATION
         output = result.to_dict()
 
         if not options["dry_run"]:
