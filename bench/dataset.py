@@ -85,7 +85,7 @@ OPINION_COLUMNS = [
     "body", "is_official", "moderation_state", "moderation_reason", "disposition", "disposition_reason",
     "support_count", "reply_count", "ip_address", "created_at", "updated_at",
     "reply_to_id", "held_words", "is_campaign", "report_count", "text_hash",
-    "reason_public", "cluster_size", "revision", "campaign_checked",
+    "reason_public", "cluster_size", "revision", "campaign_checked", "clustered",
 ]  # fmt: skip
 
 
@@ -292,7 +292,7 @@ def _opinion_rows(rng, n, draft, opens, article_ids, user_ids, point_ids, first_
             "已有相关规定" if decided in ("not_adopted", "partly_adopted") else "",
             min(support, 5000), 0, ip, created, created,
             parent, "", False, 0, "",
-            True, 1, 0, True,
+            True, 1, 0, True, True,
         ), point  # fmt: skip
         if parent is None:
             top_level.setdefault(article, []).append(key)

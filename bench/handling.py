@@ -349,6 +349,85 @@ def measure_bulk(dataset, count: int, *, log=print) -> tuple[float, str]:
     )
 
 
+REGROUP_OPINIONS = 10_000
+CAMPAIGN = "强烈要求取消停车位只租不售的规定，车位应当优先出售给本小区业主，保障业主的合法权益"
+
+
+def _regroup_bodies(count: int, seed: int = 20261204) -> list[str]:
+    """A batch as contact points send them: a third one campaign text (some with a word changed), the rest
+    varied opinions that now and then say nearly the same thing."""
+    import random
+
+    from bench.dataset import ACTIONS, OPENERS, REASONS, SUBJECTS
+
+    rng = random.Random(seed)
+    bodies = []
+    for i in range(count):
+        if i % 3 == 0:
+            bodies.append(CAMPAIGN + rng.choice(["", "！", "。", "，请采纳", "！！"]))
+        else:
+            parts = [
+                rng.choice(OPENERS),
+                rng.choice(SUBJECTS),
+                "应当",
+                rng.choice(ACTIONS),
+                "，因为",
+                rng.choice(REASONS),
+            ]
+            bodies.append("".join(parts) + "。")
+    return bodies
+
+
+def measure_regroup(dataset, count: int, *, log=print) -> tuple[float, str]:
+    """(seconds, note) of placing a batch of `count` new offline opinions into the groups of the data set's
+    draft (comments.clusters.draft_clusters_update, as the task after a batch runs it); removed after."""
+    from comments import clusters, fingerprints
+    from comments.models import Channel, ClusterBand, ModerationState, Opinion
+
+    draft_id = dataset.draft_id
+    waiting = Opinion.objects.filter(draft_id=draft_id, parent__isnull=True, clustered=False).count()
+    if waiting:  # other benchmarks' posts, not yet grouped: not this batch's work
+        started = time.perf_counter()
+        clusters.draft_clusters_update(draft_id)
+        seconds = time.perf_counter() - started
+        log(f"regroup: {waiting:,} opinions left by other benchmarks placed first in {seconds:.1f} s")
+    now = timezone.now()
+    rows = [
+        Opinion(
+            draft_id=draft_id,
+            version_id=dataset.version_id,
+            channel=Channel.LETTER,
+            proposer_name="基准",
+            body=body,
+            moderation_state=ModerationState.INTERNAL,
+            text_hash=fingerprints.text_hash(body),
+            campaign_checked=True,
+            created_at=now,
+            updated_at=now,
+        )
+        for body in _regroup_bodies(count)
+    ]
+    created = Opinion.objects.bulk_create(rows, batch_size=2000)
+    ids = [o.pk for o in created]
+    try:
+        bands = ClusterBand.objects.filter(draft_id=draft_id).count()
+        started = time.perf_counter()
+        placed = clusters.draft_clusters_update(draft_id)
+        seconds = time.perf_counter() - started
+        grouped = Opinion.objects.filter(pk__in=ids, cluster__isnull=False)
+        in_groups, groups = grouped.count(), grouped.values("cluster").distinct().count()
+        if placed != count:
+            raise RuntimeError(f"the regrouping placed {placed:,} opinions, not {count:,}")
+    finally:
+        Opinion.objects.filter(pk__in=ids).delete()  # their band rows go with them
+    note = (
+        f"{count:,} new offline opinions on the {dataset.opinions:,}-opinion draft ({bands:,} band rows before):"
+        f" {in_groups:,} of them in {groups:,} groups"
+    )
+    log(f"regroup: {count:,} opinions placed in {seconds:.2f} s, {groups:,} groups")
+    return seconds, note
+
+
 def measure(
     dataset,
     *,
@@ -365,6 +444,7 @@ def measure(
         seconds, peak, export_note = measure_export(draft, in_child=in_child, log=log)
         naive, ours, ratio = measure_naive(draft, naive_opinions, log=log)
         bulk_seconds, bulk_note = measure_bulk(dataset, bulk_opinions, log=log)
+        regroup_seconds, regroup_note = measure_regroup(dataset, REGROUP_OPINIONS, log=log)
     finally:
         remove(log)
     figures = [Figure("handling.export_100k_s", round(seconds, 2), "s", export_note)]
@@ -379,6 +459,7 @@ def measure(
             f" ours {ours:.3f} s (median of {OURS_RUNS})",
         ),
         Figure("handling.bulk_10k_s", round(bulk_seconds, 2), "s", bulk_note),
+        Figure("handling.regroup_10k_s", round(regroup_seconds, 2), "s", regroup_note),
     ]
     return figures
 

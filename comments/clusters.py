@@ -9,11 +9,13 @@ so the staff workspace filters and shows them without computing anything per req
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import Min
 
 from comments import fingerprints
-from comments.models import ModerationState, Opinion
+from comments.models import ClusterBand, ModerationState, Opinion
 
 
 class _UnionFind:
@@ -73,24 +75,135 @@ def group_texts(rows: list[tuple[int, str]]) -> dict[int, list[int]]:
     return {root: sorted(members) for root, members in result.items() if len(members) > 1}
 
 
-def draft_clusters_update(draft_id: int) -> int:
-    """Recompute the groups of one draft's top-level opinions. Returns the number of groups."""
-    rows = list(
-        Opinion.objects.filter(draft_id=draft_id, parent__isnull=True)
-        .exclude(moderation_state=ModerationState.WITHDRAWN)
-        .values_list("pk", "body")
-        .order_by("pk")
+CHUNK = 5000  # new opinions compared per round (their bands, twins and group members fit in memory)
+
+
+def _groups_of(draft_id: int):
+    """The draft's top-level opinions that take part in groups (all but withdrawn ones)."""
+    return Opinion.objects.filter(draft_id=draft_id, parent__isnull=True).exclude(
+        moderation_state=ModerationState.WITHDRAWN
     )
-    found = group_texts(rows)
-    wanted = {pk: (root, len(members)) for root, members in found.items() for pk in members}
-    current = Opinion.objects.filter(draft_id=draft_id, parent__isnull=True).values_list(
-        "pk", "cluster", "cluster_size"
+
+
+def draft_clusters_update(draft_id: int, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Place the draft's opinions not yet grouped into the groups, merging groups they link.
+
+    Only new opinions are compared: with their exact twins (same text hash) and, through ClusterBand, with
+    the first opinion sharing one of their MinHash bands, then checked on their real trigram overlap, as
+    `group_texts` does for a whole draft (the result is the same as grouping everything again). Groups they
+    link are merged; each member keeps the group's smallest id and its size. Returns the number of new
+    opinions placed.
+    """
+    pending = _groups_of(draft_id).filter(clustered=False)
+    total = pending.count() if progress else 0
+    done = 0
+    while True:
+        rows = list(pending.order_by("pk").values_list("pk", "body", "text_hash")[:CHUNK])
+        if not rows:
+            break
+        with transaction.atomic():
+            _place(draft_id, rows)
+        done += len(rows)
+        if progress:
+            progress(done, max(total, done))
+    return done
+
+
+def _place(draft_id: int, rows: list[tuple[int, str, str]]) -> None:
+    """One round: link `rows` (new opinions, ascending ids) to what came before them, and store the result."""
+    digests = {pk: digest or fingerprints.text_hash(body) for pk, body, digest in rows}
+    # Every way in stores the hash; one that did not gets it now, so later twins find it.
+    unhashed = [Opinion(pk=pk, text_hash=digests[pk]) for pk, _body, digest in rows if not digest]
+    Opinion.objects.bulk_update(unhashed, ["text_hash"], batch_size=2000)
+    first_twin = dict(
+        _groups_of(draft_id)
+        .filter(clustered=True, text_hash__in=set(digests.values()))
+        .values("text_hash")
+        .annotate(first=Min("pk"))
+        .values_list("text_hash", "first")
     )
-    changed = []
-    for pk, cluster, size in current.iterator(chunk_size=5000):
-        target = wanted.get(pk, (None, 1))
-        if (cluster, size) != target:
-            changed.append(Opinion(pk=pk, cluster=target[0], cluster_size=target[1]))
+    bands: dict[int, list[int]] = {}
+    for pk, body, _digest in rows:
+        if digests[pk] not in first_twin:
+            first_twin[digests[pk]] = pk  # the first of its text: later twins join it, its bands are theirs
+            bands[pk] = fingerprints.band_keys(body)
+    wanted = {key for keys in bands.values() for key in keys}
+    first_of_band = dict(
+        ClusterBand.objects.filter(draft_id=draft_id, band__in=wanted).values_list("band", "opinion_id")
+    )
+    links: list[tuple[int, int]] = []  # (new opinion, earlier one it belongs with)
+    compare: list[tuple[int, int]] = []
+    new_bands: list[ClusterBand] = []
+    for pk, _body, _digest in rows:
+        twin = first_twin[digests[pk]]
+        if twin != pk:
+            links.append((pk, twin))
+            continue
+        for key in bands.get(pk, ()):
+            first = first_of_band.get(key)
+            if first is None:
+                first_of_band[key] = pk
+                new_bands.append(ClusterBand(draft_id=draft_id, band=key, opinion_id=pk))
+            elif first != pk:
+                compare.append((pk, first))
+    texts = {pk: body for pk, body, _digest in rows}
+    earlier = {first for _pk, first in compare if first not in texts}
+    texts.update(Opinion.objects.filter(pk__in=earlier).values_list("pk", "body"))
+    shingles: dict[int, set[str]] = {}
+
+    def grams(pk: int) -> set[str]:
+        if pk not in shingles:
+            shingles[pk] = fingerprints.shingles(texts[pk])
+        return shingles[pk]
+
+    checked = set()
+    for pk, first in compare:
+        if (pk, first) not in checked:
+            checked.add((pk, first))
+            if fingerprints.jaccard(grams(first), grams(pk)) >= fingerprints.SIMILAR:
+                links.append((pk, first))
+    ClusterBand.objects.bulk_create(new_bands, batch_size=5000, ignore_conflicts=True)
+    _merge(draft_id, [pk for pk, _body, _digest in rows], links)
+
+
+def _merge(draft_id: int, new: list[int], links: list[tuple[int, int]]) -> None:
+    """Union the new opinions with the groups of the earlier ones they link to, and write the groups."""
+    new_set = set(new)
+    earlier = {other for _pk, other in links if other not in new_set}
+    # An earlier opinion's group: its group id (itself when it was alone) and the group's size.
+    known = {
+        pk: (cluster or pk, size)
+        for pk, cluster, size in Opinion.objects.filter(pk__in=earlier).values_list("pk", "cluster", "cluster_size")
+    }
+    sizes = dict.fromkeys(new, 1) | dict(known.values())
+    groups = _UnionFind()
+    for pk, other in links:
+        groups.union(pk, known[other][0] if other in known else other)
+    members: dict[int, list[int]] = defaultdict(list)
+    for node in sizes:
+        members[groups.find(node)].append(node)
+    old_roots = {root for root, _size in known.values()}
+    alone = []
+    for root, nodes in members.items():
+        size = sum(sizes[node] for node in nodes)
+        if size == 1:
+            alone.extend(nodes)
+            continue
+        old = [node for node in nodes if node in old_roots]
+        if old:
+            Opinion.objects.filter(draft_id=draft_id, cluster__in=old).update(cluster=root, cluster_size=size)
+            # An earlier opinion that was alone has no group id yet: it is its own.
+            Opinion.objects.filter(pk__in=old, cluster__isnull=True).update(cluster=root, cluster_size=size)
+        fresh = [node for node in nodes if node in new_set]
+        Opinion.objects.filter(pk__in=fresh).update(cluster=root, cluster_size=size, clustered=True)
+    Opinion.objects.filter(pk__in=alone).update(cluster=None, cluster_size=1, clustered=True)
+
+
+def draft_clusters_rebuild(draft_id: int, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Group the draft's opinions again from nothing (after withdrawals, or a change of the rules)."""
     with transaction.atomic():
-        Opinion.objects.bulk_update(changed, ["cluster", "cluster_size"], batch_size=2000)
-    return len(found)
+        ClusterBand.objects.filter(draft_id=draft_id).delete()
+        Opinion.objects.filter(draft_id=draft_id, parent__isnull=True).update(
+            cluster=None, cluster_size=1, clustered=False
+        )
+    return draft_clusters_update(draft_id, progress=progress)

@@ -149,6 +149,8 @@ class Opinion(models.Model):
     # Near-duplicate groups (campaigns) across every channel: the smallest id of the group, and its size.
     cluster = models.BigIntegerField(_("相似意见组"), null=True, blank=True, db_index=True)
     cluster_size = models.PositiveIntegerField(_("相似意见数"), default=1)
+    # Compared with the draft's earlier opinions for its group (comments.clusters): only new ones are.
+    clustered = models.BooleanField(default=False, db_default=False, editable=False)
     # Bumped on every handling change: a form carries the revision it was read at, so that a second
     # person saving over a change they have not seen gets a conflict instead of a lost update.
     revision = models.PositiveIntegerField(default=0, editable=False)
@@ -187,6 +189,7 @@ class Opinion(models.Model):
             models.Index(fields=["draft", "text_hash"], name="opinion_text_hash"),
             models.Index(fields=["draft", "assignee"], name="opinion_draft_assignee"),
             models.Index(fields=["id"], condition=models.Q(campaign_checked=False), name="opinion_campaign_unchecked"),
+            models.Index(fields=["draft", "id"], condition=models.Q(clustered=False), name="opinion_unclustered"),
             # Search catch-up reads what changed after its watermark (search.services.catch_up).
             models.Index(fields=["updated_at"], name="opinion_updated"),
         ]
@@ -256,6 +259,22 @@ class OpinionFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opinion_id}:{self.band}"
+
+
+class ClusterBand(models.Model):
+    """The first opinion of a draft (smallest id, not an exact twin of an earlier one) with a MinHash band:
+    the one a new opinion with that band is compared with when it joins the groups (comments.clusters).
+    One row per band and draft, so a regrouping reads a few rows per new opinion, not the draft."""
+
+    draft = models.ForeignKey("drafts.DraftPage", on_delete=models.CASCADE, related_name="+")
+    band = models.BigIntegerField()
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["draft", "band"], name="cluster_band_once")]
+
+    def __str__(self) -> str:
+        return f"{self.draft_id}:{self.band} → {self.opinion_id}"
 
 
 class Support(models.Model):

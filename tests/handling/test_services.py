@@ -203,7 +203,7 @@ def test_near_identical_opinions_are_grouped_across_channels(draft, article, cit
         channel=Channel.LETTER,
         opinions=[OfflineOpinion(body=campaign), OfflineOpinion(body="完全不同的一条意见，关于垃圾分类的宣传。")],
     )
-    assert clusters.draft_clusters_update(draft.pk) == 1
+    assert clusters.draft_clusters_update(draft.pk) == 4  # the four new opinions placed in groups
     grouped = Opinion.objects.filter(cluster=ops[0].pk)
     assert grouped.count() == 3 and set(grouped.values_list("cluster_size", flat=True)) == {3}
     assert Opinion.objects.filter(cluster__isnull=True).count() == 1

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from cms.progress import progress_bar
 from search import services
 
 
@@ -20,16 +21,9 @@ class Command(BaseCommand):
             count = services.catch_up()
             self.stdout.write(f"已更新 {count:,} 条索引（{time.perf_counter() - started:.1f} 秒）")
             return
-        count = services.rebuild(progress=self._progress)
+        count = services.rebuild(progress=progress_bar)
         seconds = time.perf_counter() - started
         sys.stderr.write("\n")
         self.stdout.write(
             f"已重建 {count:,} 条索引，用时 {seconds:.1f} 秒（每秒 {count / max(seconds, 0.001):,.0f} 条）"
         )
-
-    def _progress(self, done: int, total: int) -> None:
-        width = 30
-        share = min(done / total, 1) if total else 1
-        bar = "#" * int(share * width) + "-" * (width - int(share * width))
-        sys.stderr.write(f"\r[{bar}] {share:6.1%}  {done:,}/{total:,}")
-        sys.stderr.flush()
