@@ -62,6 +62,13 @@ class ListingBulkAction(BulkAction):
     def get_all_objects_in_listing_query(self, parent_id):
         return self.listing_queryset(self.request.GET).values_list("pk", flat=True)[:MAX_SELECTED]
 
+    def listed_beyond_limit(self) -> int:
+        """How many rows "select all in listing" asked for, when that is more than one action takes (else 0)."""
+        if "all" not in self.request.GET.getlist("id"):
+            return 0
+        total = self.listing_queryset(self.request.GET).count()
+        return total if total > MAX_SELECTED else 0
+
     def revisions(self) -> dict[int, int]:
         found = {}
         for key, value in self.request.POST.items():
@@ -76,6 +83,8 @@ class ListingBulkAction(BulkAction):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         return context | {
+            "listed": self.listed_beyond_limit(),
+            "max_selected": MAX_SELECTED,
             "action": self,
             "action_button_text": self.action_button_text or self.display_name,
             "page_title": self.display_name,

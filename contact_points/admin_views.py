@@ -10,9 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
 
+from cms.bulk_actions import listing_buttons
 from contact_points import selectors, services
+from contact_points.bulk_actions import ReceiveBulkAction
+from contact_points.filters import STATE_CHOICES, BatchStaffFilterSet, RankingFilterSet, SolicitationFilterSet
 from contact_points.models import BatchState, ContactPoint, ContactPointKind, MeetingNote, OpinionBatch, Solicitation
 from contact_points.services import ContactPointError
 from contact_points.views import note_response
@@ -95,8 +100,13 @@ class SolicitationListView(_StaffView):
     page_title = gettext_lazy("征询任务")
 
     def get(self, request):
-        page = Paginator(selectors.solicitation_list(), 50).get_page(request.GET.get("p"))
-        return self.render(page_obj=page, now=timezone.now())
+        filterset = SolicitationFilterSet(request.GET)
+        page = Paginator(selectors.solicitation_list(filterset=filterset), 50).get_page(request.GET.get("p"))
+        query = request.GET.copy()
+        query.pop("p", None)
+        return self.render(
+            page_obj=page, now=timezone.now(), filter_form=filterset.form, query_string=query.urlencode()
+        )
 
 
 class SolicitationCreateView(_StaffView):
@@ -161,23 +171,20 @@ class BatchListView(_StaffView):
     page_title = gettext_lazy("联系点意见汇总")
 
     def get(self, request):
-        state = request.GET.get("state", BatchState.SUBMITTED)
-        state = state if state in (BatchState.SUBMITTED, BatchState.RECEIVED) else ""
-        page = Paginator(selectors.batch_list_staff(state=state), 50).get_page(request.GET.get("p"))
+        filterset = BatchStaffFilterSet(request.GET)
+        page = Paginator(selectors.batch_list_staff(filterset=filterset), 50).get_page(request.GET.get("p"))
+        query = request.GET.copy()
+        query.pop("p", None)
         return self.render(
             page_obj=page,
-            state=state,
-            states=[(BatchState.SUBMITTED, _("待签收")), (BatchState.RECEIVED, _("已签收")), ("all", _("全部"))],
+            query_string=query.urlencode(),
+            state=filterset.state_shown,
+            states=STATE_CHOICES,
+            filter_form=filterset.form,
+            bulk_buttons=listing_buttons(OpinionBatch, "batches")
+            if request.user.has_perm(ReceiveBulkAction.permission)
+            else [],
         )
-
-    def post(self, request):
-        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
-        if not ids:
-            messages.error(request, _("请先勾选要签收的意见汇总。"))
-        else:
-            count = services.batches_receive(staff=request.user, batch_ids=ids)
-            messages.success(request, _("已签收 %(count)s 份意见汇总。") % {"count": count})
-        return redirect(request.get_full_path())
 
 
 class BatchDetailView(_StaffView):
@@ -199,22 +206,93 @@ class BatchDetailView(_StaffView):
         return self.render(batch=self.batch, page_obj=page, notes=notes)
 
 
-class StatisticsView(_StaffView):
-    template_name = "contact_points/admin/statistics.html"
-    page_title = gettext_lazy("联系点年度统计")
+def _point_name(row) -> str:
+    return row.point.name if row.point.is_active else _("%(name)s（已撤销）") % {"name": row.point.name}
 
-    def get(self, request):
-        years = selectors.statistics_years()
-        raw = request.GET.get("year", "")
-        year = int(raw) if raw.isdigit() else (None if raw == "all" else years[0])
-        rows = selectors.point_statistics(year=year)
-        totals = {
+
+def _percent(row) -> str:
+    return f"{row.adopted * 100 // row.submitted}%" if row.submitted else "—"
+
+
+class StatisticsView(ReportView):
+    """联系点年度统计: the ranking of contact points for a year, filtered by district and kind, with a
+    spreadsheet download (Wagtail's report view)."""
+
+    page_title = gettext_lazy("联系点年度统计")
+    header_icon = "site"
+    results_template_name = "contact_points/admin/statistics_results.html"
+    index_url_name = "contact_points_admin:statistics"
+    index_results_url_name = "contact_points_admin:statistics_results"
+    filterset_class = RankingFilterSet
+    paginate_by = None
+    model = ContactPoint
+    columns = [
+        Column("rank", label=gettext_lazy("排名")),
+        Column("name", label=gettext_lazy("联系点"), accessor=_point_name),
+        Column("district", label=gettext_lazy("区县"), accessor="point.district"),
+        Column("submitted", label=gettext_lazy("报送意见")),
+        Column("adopted", label=gettext_lazy("采纳（含部分采纳）")),
+        Column("rate", label=gettext_lazy("采纳率"), accessor=_percent),
+        Column("drafts", label=gettext_lazy("参与草案")),
+        Column("meetings", label=gettext_lazy("征询活动")),
+        Column("attendance", label=gettext_lazy("参加人次")),
+    ]
+    list_export = [
+        "rank",
+        "point.name",
+        "point.district",
+        "submitted",
+        "adopted",
+        "rate",
+        "drafts",
+        "meetings",
+        "attendance",
+    ]
+    export_headings = {
+        "rank": gettext_lazy("排名"),
+        "point.name": gettext_lazy("联系点"),
+        "point.district": gettext_lazy("区县"),
+        "submitted": gettext_lazy("报送意见"),
+        "adopted": gettext_lazy("采纳（含部分采纳）"),
+        "rate": gettext_lazy("采纳率"),
+        "drafts": gettext_lazy("参与草案"),
+        "meetings": gettext_lazy("征询活动"),
+        "attendance": gettext_lazy("参加人次"),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("contact_points.view_opinionbatch"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def user_has_permission(self, permission):
+        return self.request.user.has_perm("contact_points.view_opinionbatch")
+
+    def get_filterset_kwargs(self):
+        return super().get_filterset_kwargs() | {
+            "years": selectors.statistics_years(),
+            "districts": selectors.districts(),
+        }
+
+    def get_filename(self):
+        year = self.filters.year_counted if self.filters else None
+        return f"contact-point-ranking-{year or 'all-years'}"
+
+    def get_filtered_queryset(self):
+        points = self.filter_queryset(ContactPoint.objects.all())
+        rows = selectors.point_statistics(year=self.filters.year_counted, points=points)
+        for row in rows:
+            row.rate = _percent(row)
+        self.totals = {
             "submitted": sum(r.submitted for r in rows),
             "adopted": sum(r.adopted for r in rows),
             "meetings": sum(r.meetings for r in rows),
             "attendance": sum(r.attendance for r in rows),
         }
-        return self.render(rows=rows, years=years, year=year, totals=totals)
+        return rows
+
+    def get_context_data(self, *args, **kwargs):
+        return super().get_context_data(*args, **kwargs) | {"totals": self.totals}
 
 
 class NoteDownloadView(_StaffView):

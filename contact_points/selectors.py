@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from comments.models import ADOPTING
+from contact_points.filters import BatchStaffFilterSet, SolicitationFilterSet
 from contact_points.models import (
     ATTENDANCE_FIELDS,
     BatchItem,
@@ -210,9 +212,14 @@ def solicitation_targets(solicitation: Solicitation) -> list[SolicitationTarget]
     return list(solicitation.targets.select_related("contact_point").order_by("answered_at", "contact_point__name"))
 
 
-def solicitation_list() -> QuerySet[Solicitation]:
+def solicitation_list(
+    *, filters: Mapping | None = None, filterset: SolicitationFilterSet | None = None
+) -> QuerySet[Solicitation]:
+    """Solicitations, newest first, as the list's filters select them, with how many points have answered."""
+    if filterset is None:
+        filterset = SolicitationFilterSet(filters or {})
     return (
-        Solicitation.objects.select_related("draft", "version")
+        filterset.qs.select_related("draft", "version")
         .annotate(
             target_count=Count("targets", distinct=True),
             answered_count=Count("targets", filter=Q(targets__answered_at__isnull=False), distinct=True),
@@ -221,13 +228,15 @@ def solicitation_list() -> QuerySet[Solicitation]:
     )
 
 
-def batch_list_staff(*, state: str = "") -> QuerySet[OpinionBatch]:
-    qs = OpinionBatch.objects.exclude(state=BatchState.DRAFT).select_related(
+def batch_list_staff(
+    *, filters: Mapping | None = None, filterset: BatchStaffFilterSet | None = None
+) -> QuerySet[OpinionBatch]:
+    """Batches submitted to staff, as the batch list's filters select them (submitted ones by default)."""
+    if filterset is None:
+        filterset = BatchStaffFilterSet(filters)
+    return filterset.qs.select_related(
         "contact_point", "draft", "submitted_by", "received_by", "solicitation"
-    )
-    if state:
-        qs = qs.filter(state=state)
-    return qs.order_by("-submitted_at", "-id")
+    ).order_by("-submitted_at", "-id")
 
 
 def batch_opinions(batch: OpinionBatch):

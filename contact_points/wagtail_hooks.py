@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
 from contact_points import admin_views
+from contact_points.bulk_actions import ReceiveBulkAction
 from contact_points.models import ContactPoint
 from contact_points.selectors import contact_point_count_active
 
@@ -43,6 +44,11 @@ _admin_urls = [
     path("batches/<int:pk>/", admin_views.BatchDetailView.as_view(), name="batch"),
     path("notes/<int:pk>/", admin_views.NoteDownloadView.as_view(), name="note"),
     path("statistics/", admin_views.StatisticsView.as_view(), name="statistics"),
+    path(
+        "statistics/results/",
+        admin_views.StatisticsView.as_view(results_only=True),
+        name="statistics_results",
+    ),
 ]
 
 
@@ -89,3 +95,6 @@ def contact_points_menu():
 @hooks.register("home_page_context")
 def home_page_contact_points(*, request, now):
     return {"contact_point_count": contact_point_count_active()}
+
+
+hooks.register("register_bulk_action", ReceiveBulkAction)

@@ -15,7 +15,8 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from drafts.models import DraftPage
-from handling import exports
+from handling import exports, selectors
+from handling.filters import ExportJobFilterSet
 from handling.models import ExportFormat, ExportJob, ExportState
 
 ACTIVE_STATES = (ExportState.QUEUED, ExportState.RUNNING)
@@ -71,18 +72,15 @@ class ExportsView(WagtailAdminTemplateMixin, View):
         return list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
 
     def get(self, request, *args, **kwargs):
-        drafts = self._drafts()
-        value = request.GET.get("draft", "")
-        draft_id = int(value) if value.isdigit() else (drafts[0][0] if drafts else None)
-        draft = DraftPage.objects.filter(pk=draft_id).first() if draft_id else None
-        if value and draft is None:
+        filterset = ExportJobFilterSet(request.GET)
+        draft = filterset.draft
+        if request.GET.get("draft") and draft is None:
             raise Http404
-        jobs = []
-        if draft is not None:
-            jobs = list(ExportJob.objects.filter(draft=draft).select_related("created_by")[:JOBS_SHOWN])
-        form = ExportForm(initial={"draft": draft.pk if draft else None}, drafts=drafts)
+        jobs = selectors.export_job_list(filterset=filterset, limit=JOBS_SHOWN)
+        form = ExportForm(initial={"draft": draft.pk if draft else None}, drafts=self._drafts())
         context = self.get_context_data(
             form=form,
+            filter_form=filterset.form,
             draft=draft,
             jobs=jobs,
             active=[job.pk for job in jobs if job.state in ACTIVE_STATES],

@@ -12,6 +12,7 @@ from cms.roles import Role
 from comments import sources
 from comments.models import COUNTED_STATES, Channel, Disposition, ModerationState, Opinion
 from drafts.models import DraftPage, Provision, ProvisionKind
+from handling.models import ExportFormat, ExportJob, ExportState
 
 ALL = ("", _("全部"))
 
@@ -123,3 +124,31 @@ class OpinionStaffFilterSet(django_filters.FilterSet):
         if value.isdigit():
             return queryset.filter(cluster=int(value))
         return queryset
+
+
+class ExportJobFilterSet(django_filters.FilterSet):
+    """The exports of one draft (the newest when none is asked for), by what they contain and where they stand.
+    `draft` is None when the asked-for draft does not exist (the view answers 404)."""
+
+    draft = django_filters.TypedChoiceFilter(label=_("法规草案"), coerce=int, empty_value=None, required=True)
+    format = django_filters.ChoiceFilter(label=_("导出内容"), choices=ExportFormat.choices, empty_label=ALL[1])
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=ExportState.choices, empty_label=ALL[1])
+
+    class Meta:
+        model = ExportJob
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        drafts = _drafts()
+        data = data.copy() if data is not None else {}
+        if not data.get("draft") and drafts:
+            data["draft"] = str(drafts[0][0])
+        super().__init__(data, queryset if queryset is not None else ExportJob.objects.all(), **kwargs)
+        self.form.fields["draft"].choices = drafts
+        value = str(data.get("draft", ""))
+        self.draft = DraftPage.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+    def filter_queryset(self, queryset):
+        if self.draft is None or "draft" not in self.form.cleaned_data:
+            return queryset.none()
+        return super().filter_queryset(queryset)

@@ -8,7 +8,7 @@ from django.db.models import F
 from comments import sources
 from comments.models import ModerationEvent, Opinion
 from handling import extensions
-from handling.filters import OpinionStaffFilterSet
+from handling.filters import ExportJobFilterSet, OpinionStaffFilterSet
 from handling.models import HandlingEvent
 
 
@@ -39,3 +39,11 @@ def opinion_history(opinion: Opinion) -> list:
     moderation = ModerationEvent.objects.filter(opinion=opinion).select_related("actor")
     events = [*handling, *moderation, *[e for found in extensions.opinion_history.call(opinion) for e in found]]
     return sorted(events, key=lambda e: (e.created_at, e.pk))
+
+
+def export_job_list(*, filters: Mapping | None = None, filterset: ExportJobFilterSet | None = None, limit: int = 50):
+    """The newest exports of a draft that the export page's filters select (at most `limit`)."""
+    if filterset is None:
+        filterset = ExportJobFilterSet(filters)
+    jobs = filterset.qs.select_related("created_by").order_by("-created_at", "-id")
+    return list(jobs[:limit])

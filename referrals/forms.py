@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from referrals.models import Department, ReferralState, Satisfaction
+from referrals.models import Satisfaction
 from referrals.services import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 
 
@@ -99,20 +99,3 @@ class ReviewForm(forms.Form):
     )
     note = forms.CharField(required=False, max_length=2000)
     revision = forms.IntegerField(required=False, min_value=0)
-
-
-class StaffFilterForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("承办单位"), queryset=Department.objects.all(), required=False
-    )
-    show = forms.ChoiceField(
-        label=gettext_lazy("状态"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("全部")),
-            ("overdue", gettext_lazy("已逾期")),
-            ("review", gettext_lazy("已答复待审核")),
-            ("extension", gettext_lazy("申请延期待审批")),
-            *ReferralState.choices,
-        ],
-    )

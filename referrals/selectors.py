@@ -4,6 +4,7 @@ per-department counts and lists, and the redaction of contact details a departme
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from comments import sources
 from comments.models import Opinion
+from referrals.filters import IN_HAND, ReferralStaffFilterSet
 from referrals.models import Department, Referral, ReferralEvent, ReferralOpinion, ReferralState
 
-# Sent or acknowledged: the department is still working on it, so it can be overdue.
-IN_HAND = (ReferralState.SENT, ReferralState.ACKNOWLEDGED)
 OPEN = (ReferralState.SENT, ReferralState.ACKNOWLEDGED, ReferralState.REPLIED)
 
 
@@ -143,20 +143,13 @@ def referral_department_counts(*, now: datetime, closed_since: datetime) -> list
     ]
 
 
-def referral_list_staff(*, department_id: int | None = None, show: str = "") -> QuerySet[Referral]:
-    referrals = Referral.objects.select_related("department", "draft").annotate(opinion_count=Count("opinions"))
-    if department_id:
-        referrals = referrals.filter(department_id=department_id)
-    now = timezone.now()
-    if show == "overdue":
-        return referrals.filter(overdue_q(now)).order_by("deadline", "id")
-    if show == "review":
-        return referrals.filter(state=ReferralState.REPLIED).order_by("replied_at", "id")
-    if show == "extension":
-        return referrals.filter(state__in=IN_HAND, extension_until__isnull=False).order_by("deadline", "id")
-    if show in ReferralState.values:
-        referrals = referrals.filter(state=show)
-    return referrals.order_by("-created_at", "-id")
+def referral_list_staff(
+    *, filters: Mapping | None = None, filterset: ReferralStaffFilterSet | None = None, now: datetime | None = None
+) -> QuerySet[Referral]:
+    """Every referral the board's filters select (`filters` from the request, or the view's `filterset`)."""
+    if filterset is None:
+        filterset = ReferralStaffFilterSet(filters or {}, now=now)
+    return filterset.qs.select_related("department", "draft").annotate(opinion_count=Count("opinions"))
 
 
 # Contact details typed into a text: mainland mobiles, landlines, ID numbers (18 or 15 digits), e-mails.

@@ -30,7 +30,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from comments import sources
 from handling.services import ConflictError, HandlingError
 from referrals import services
-from referrals.forms import ExtensionForm, RateForm, ReplyForm, ReviewForm, StaffFilterForm
+from referrals.filters import ReferralStaffFilterSet
+from referrals.forms import ExtensionForm, RateForm, ReplyForm, ReviewForm
 from referrals.models import Referral, ReferralAction, ReferralAttachment, ReferralEvent, ReferralState
 from referrals.selectors import (
     IN_HAND,
@@ -279,20 +280,15 @@ class ReferralBoardView(WagtailAdminTemplateMixin, View):
 
     def get(self, request, *args, **kwargs):
         now = timezone.now()
-        form = StaffFilterForm(request.GET or None)
-        department_id, show = None, ""
-        if form.is_valid():
-            department = form.cleaned_data["department"]
-            department_id, show = (department.pk if department else None), form.cleaned_data["show"]
-        page = Paginator(referral_list_staff(department_id=department_id, show=show), self.per_page).get_page(
-            request.GET.get("p")
-        )
+        filterset = ReferralStaffFilterSet(request.GET, now=now)
+        referrals = referral_list_staff(filterset=filterset)
+        page = Paginator(referrals, self.per_page).get_page(request.GET.get("p"))
         query = request.GET.copy()
         query.pop("p", None)
         context = self.get_context_data(
             rows=referral_department_counts(now=now, closed_since=now - timedelta(days=7)),
-            overdue=referral_list_staff(show="overdue")[:100],
-            filter_form=form,
+            overdue=referral_list_staff(filters={"show": "overdue"}, now=now)[:100],
+            filter_form=filterset.form,
             page_obj=page,
             query_string=query.urlencode(),
             now=now,

@@ -179,9 +179,38 @@ def test_staff_screens_need_staff(client, setup, staff, coordinator):
     client.force_login(staff)
     for url in urls:
         assert client.get(url).status_code == 200, url
-    response = client.post(reverse("contact_points_admin:batches") + "?state=submitted", {"ids": [setup["batch"].pk]})
-    assert response.status_code == 302
+    receive = reverse("wagtail_bulk_action", args=["contact_points", "opinionbatch", "receive"])
+    assert receive in client.get(reverse("contact_points_admin:batches")).content.decode()
+    client.force_login(coordinator)
+    assert client.post(f"{receive}?id={setup['batch'].pk}").status_code in (302, 403)
+    assert OpinionBatch.objects.get().state == "submitted"
+    client.force_login(staff)
+    back = reverse("contact_points_admin:batches") + "?state=submitted"
+    assert setup["batch"].contact_point.name in client.get(f"{receive}?id={setup['batch'].pk}").content.decode()
+    response = client.post(f"{receive}?id={setup['batch'].pk}&next={back}", follow=True)
+    assert response.redirect_chain[-1][0] == back and "已签收 1 份意见汇总" in response.content.decode()
     assert OpinionBatch.objects.get().state == "received"
+
+
+def test_batch_and_solicitation_lists_filter(client, setup, staff, coordinator, draft):
+    services.batch_items_review(user=coordinator, batch=setup["batch"], item_ids=[setup["item"].pk], action="accept")
+    services.batch_submit(user=coordinator, batch_id=setup["batch"].pk)
+    name = reverse("contact_points_admin:batch", args=[setup["batch"].pk])  # the row's link
+    client.force_login(staff)
+    batches = reverse("contact_points_admin:batches")
+    listing = client.get(batches).content.decode()
+    assert name in listing  # submitted ones by default
+    assert 'href="?state=received"' in listing and 'href="?state="' not in listing  # no blank state link
+    assert name not in client.get(batches, {"state": "received"}).content.decode()
+    assert name in client.get(batches, {"state": "all", "draft": draft.pk}).content.decode()
+    unknown = client.get(batches, {"state": "all", "draft": draft.pk + 1000}).content.decode()
+    assert "error-message" in unknown  # an unknown draft is reported beside its field, and ignored
+    assert name in client.get(batches, {"state": "nonsense"}).content.decode()  # a bad state lists the default
+    receive = reverse("wagtail_bulk_action", args=["contact_points", "opinionbatch", "receive"])
+    client.post(f"{receive}?id=all&state=submitted&draft={draft.pk}")
+    assert OpinionBatch.objects.get().state == "received"
+    solicitations = reverse("contact_points_admin:solicitations")
+    assert client.get(solicitations, {"draft": "abc"}).status_code == 200
 
 
 def test_staff_send_a_solicitation_by_district(client, draft, staff, point, other_point):
@@ -216,6 +245,31 @@ def test_the_feedback_table_shows_the_handling_but_no_contact_data(client, setup
     cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True) for c in row]
     assert "未采纳" in cells and "上位法已有规定" in cells and "第三条" in cells
     assert not any("0571" in str(c) or "@" in str(c) for c in cells if c)
+
+
+def test_the_yearly_ranking_is_a_report_with_filters_and_a_spreadsheet(client, setup, staff, coordinator, other_point):
+    services.batch_items_review(user=coordinator, batch=setup["batch"], item_ids=[setup["item"].pk], action="accept")
+    services.batch_submit(user=coordinator, batch_id=setup["batch"].pk)
+    url = reverse("contact_points_admin:statistics")
+    client.force_login(coordinator)
+    assert client.get(url).status_code in (302, 403)
+    assert client.get(url, {"export": "csv"}).status_code in (302, 403)
+    client.force_login(staff)
+    page = client.get(url).content.decode()
+    assert "湖滨街道基层立法联系点" in page and "浙江大学基层立法联系点" in page
+    assert "合计：报送意见 1 条" in page
+    west = client.get(url, {"district": "西湖区"}).content.decode()
+    assert "湖滨街道基层立法联系点" not in west and "浙江大学基层立法联系点" in west
+    assert "合计：报送意见 1 条" in client.get(url, {"year": "all"}).content.decode()
+    bad = client.get(url, {"year": "1999", "kind": "nonsense"})
+    assert bad.status_code == 200 and "合计：报送意见 1 条" in bad.content.decode()  # this year, all kinds
+    sheet = client.get(url, {"year": "all", "export": "csv"})
+    assert sheet.status_code == 200 and "attachment" in sheet["Content-Disposition"]
+    assert 'filename="contact-point-ranking-all-years.csv"' in sheet["Content-Disposition"]
+    lines = b"".join(sheet.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("排名,联系点,区县,报送意见")
+    assert any(line.startswith("1,湖滨街道基层立法联系点,上城区,1,") for line in lines[1:])
+    assert client.get(reverse("contact_points_admin:statistics_results")).status_code == 200
 
 
 def test_a_candidate_with_no_proposer_shows_no_stray_separator(client, setup, coordinator):

@@ -115,3 +115,18 @@ def test_the_workspace_shows_only_its_own_bulk_actions(client, draft, staff):
     for action in ("dispose", "assign", "merge", "forward"):
         assert reverse("wagtail_bulk_action", args=["comments", "opinion", action]) in page
     assert "/bulk/comments/opinion/publish/" not in page
+
+
+def test_select_all_beyond_the_limit_says_so_and_acts_on_the_first_ones(
+    client, draft, article, citizen, staff, monkeypatch
+):
+    from cms import bulk_actions
+
+    monkeypatch.setattr(bulk_actions, "MAX_SELECTED", 2)
+    ops = _opinions(draft, article, citizen)
+    client.force_login(staff)
+    url = _bulk("assign", ["all"], draft=draft.pk)
+    assert "列表中共有 3 条，一次最多处理 2 条" in client.get(url).content.decode()
+    assert "已分配 2 条意见" in client.post(url, {"assignee": staff.pk}, follow=True).content.decode()
+    assert Opinion.objects.filter(assignee=staff).count() == 2
+    assert "列表中共有" not in client.get(_bulk("assign", [ops[0].pk])).content.decode()

@@ -86,3 +86,22 @@ def test_the_workspace_page_shows_the_filter_errors_and_filtered_rows(client, dr
     assert "第五条的意见，关于公示" in page and "第十条的意见" not in page
     assert page.count("error-message") == 1  # the bad minimum is reported beside its field
     assert client.get(url, {"draft": "abc"}).status_code == 200
+
+
+def test_export_jobs_are_listed_per_draft_and_filter_by_content_and_state(client, draft, staff):
+    from handling.filters import ExportJobFilterSet
+    from handling.models import ExportJob, ExportState
+    from handling.selectors import export_job_list
+
+    done = ExportJob.objects.create(draft=draft, format="docx", state=ExportState.DONE)
+    failed = ExportJob.objects.create(draft=draft, format="xlsx", state=ExportState.FAILED)
+    assert export_job_list(filters={}) == [failed, done]  # the newest draft, newest job first
+    assert export_job_list(filters={"format": "docx"}) == [done]
+    assert export_job_list(filters={"draft": str(draft.pk), "state": ExportState.FAILED}) == [failed]
+    assert export_job_list(filters={"draft": "999999"}) == []
+    assert "format" in ExportJobFilterSet({"format": "pdf"}).errors
+    client.force_login(staff)
+    url = reverse("opinions_exports")
+    page = client.get(url, {"draft": draft.pk, "state": ExportState.FAILED}).content.decode()
+    assert f'data-export="{failed.pk}"' in page and f'data-export="{done.pk}"' not in page
+    assert client.get(url, {"draft": "999999"}).status_code == 404
