@@ -17,12 +17,12 @@ class CommentsConfig(AppConfig):
             register_article_extension,
             register_comparison_extension,
             register_diff_extension,
-            register_draft_extension,
+            register_draft_top_extension,
             register_page_script,
         )
 
         register_article_extension(thread_context)
-        register_draft_extension(draft_block_context)
+        register_draft_top_extension(draft_block_context)
         register_diff_extension(adopted_behind_changes)
         register_comparison_extension(adopted_change_notes)
         register_page_script("comments/js/thread.js")

@@ -25,8 +25,10 @@ class OpinionForm(forms.Form):
     def __init__(self, *args, max_length: int = 2000, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_length = max_length
+        # No maxlength: a browser would cut a longer paste silently. The page counts as one types
+        # (thread.js) and the service refuses an over-long text with both figures, keeping it.
         self.fields["body"].widget.attrs.update(
-            {"maxlength": max_length, "placeholder": _("请针对条文内容提出具体的意见或建议，并说明理由。")}
+            {"data-max-length": max_length, "placeholder": _("请针对条文内容提出具体的意见或建议，并说明理由。")}
         )
         self.fields["body"].help_text = _("不超过 %(limit)s 字。请勿填写电话、身份证号等个人信息。") % {
             "limit": max_length

@@ -13,6 +13,11 @@ draft_extensions = ExtensionPoint(
     "drafts.draft",
     "Called with (request, draft, version) for the draft page; returns context and a `template`.",
 )
+draft_top_extensions = ExtensionPoint(
+    "drafts.draft_top",
+    "Called with (request, draft, version) for the draft page; returns context and a `template` shown above the "
+    "text, in the first screen (the search box, how to comment on the draft as a whole).",
+)
 diff_extensions = ExtensionPoint(
     "drafts.diff",
     "Called with (old version, new version, [new provision ids]); returns {provision id: [items]} shown under "
@@ -27,6 +32,7 @@ page_scripts = ExtensionPoint("drafts.page_scripts", "Static scripts the draft p
 
 register_article_extension = article_extensions.register
 register_draft_extension = draft_extensions.register
+register_draft_top_extension = draft_top_extensions.register
 register_diff_extension = diff_extensions.register
 register_comparison_extension = comparison_extensions.register
 register_page_script = page_scripts.register
@@ -38,6 +44,7 @@ def article_context(request, draft, version, article) -> dict:
 
 def draft_context(request, draft, version) -> dict:
     return {
+        **draft_top_extensions.collect_templates("draft_top_extensions", request, draft, version),
         **draft_extensions.collect_templates("draft_extensions", request, draft, version),
         "page_scripts": list(page_scripts),
     }

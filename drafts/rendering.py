@@ -174,18 +174,30 @@ def render_text(rows: list[Row], article_url: Callable[[int], str], *, count_pla
     return mark_safe("\n".join(out))  # noqa: S308 - every piece of text above is escaped
 
 
-def fill_counts(html: str, counts: dict[int, int], article_url: Callable[[int], str]) -> SafeString:
-    """Put each article's current opinion count where render_text left its placeholder."""
+def fill_counts(
+    html: str, counts: dict[int, int], article_url: Callable[[int], str], *, open_for_comment: bool = False
+) -> SafeString:
+    """Put under each article, where render_text left its placeholder, the way to its opinions: while the
+    draft is open 「发表意见」 on every article (with its count), afterwards the count where there is one."""
     count_format = _count_format()
     more = escape(_("查看全部意见并发表意见"))
+    comment = escape(_("发表意见"))
 
     def replace(match: re.Match) -> str:
         count = counts.get(int(match.group(1)))
-        if not count:
+        if not count and not open_for_comment:
             return ""
-        label = escape(count_format % {"count": f"{count:,}"})
+        label = escape(count_format % {"count": f"{count:,}"}) if count else ""
+        url = article_url(int(match.group(2)))
+        if open_for_comment:
+            label = f'<a class="article__comment" href="{url}#opinions">{comment}</a>' + (
+                f' <a href="{url}#opinions" data-article-id="{int(match.group(1))}" data-more="{more}">{label}</a>'
+                if count
+                else ""
+            )
+            return f'<p class="article__meta">{label}</p>'
         return (
-            f'<p class="article__meta"><a href="{article_url(int(match.group(2)))}#opinions"'
+            f'<p class="article__meta"><a href="{url}#opinions"'
             f' data-article-id="{int(match.group(1))}" data-more="{more}">{label}</a></p>'
         )
 

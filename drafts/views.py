@@ -99,7 +99,7 @@ def draft_text(request, draft: DraftPage):
             "is_current": version is not None and version.pk == draft.current_version_id,
             "article_count": cached["articles"],
             "toc_html": mark_safe(cached["toc"]),  # noqa: S308 - rendered (and escaped) by render_toc
-            "text_html": fill_counts(cached["text"], counts, article_url),
+            "text_html": fill_counts(cached["text"], counts, article_url, open_for_comment=draft.is_open()),
             "attachments": list(draft.attachments.select_related("document")),
             **draft_context(request, draft, version),
         },

@@ -22,7 +22,7 @@ class SearchConfig(AppConfig):
             post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"search-{model.__name__}")
         page_published.connect(changed, weak=False, dispatch_uid="search-page-published")
 
-        from drafts.extensions import register_draft_extension
+        from drafts.extensions import register_draft_top_extension
         from search.views import draft_search_block
 
-        register_draft_extension(draft_search_block)
+        register_draft_top_extension(draft_search_block)

@@ -44,11 +44,24 @@ def test_the_benchmark_measures_and_puts_everything_back(draft):
     figures = {
         f.name: f
         for f in measure(
-            dataset, export_opinions=40, naive_opinions=20, bulk_opinions=10, in_child=False, log=lambda m: None
+            dataset,
+            export_opinions=40,
+            naive_opinions=20,
+            bulk_opinions=10,
+            regroup_opinions=30,
+            in_child=False,
+            log=lambda m: None,
         )
     }
 
-    assert set(figures) == {"handling.export_100k_s", "handling.naive_ratio", "handling.bulk_10k_s"}
+    assert set(figures) == {
+        "handling.export_100k_s",
+        "handling.naive_ratio",
+        "handling.bulk_10k_s",
+        "handling.regroup_10k_s",
+    }
+    assert "30 new offline opinions" in figures["handling.regroup_10k_s"].note
+    assert Opinion.objects.count() == 60  # the regrouped batch is gone
     assert figures["handling.naive_ratio"].value > 1
     assert "40 rows" in figures["handling.export_100k_s"].note
     assert sorted(Opinion.objects.values_list("pk", "disposition", "disposition_reason", "revision")) == before

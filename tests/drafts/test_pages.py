@@ -198,3 +198,30 @@ def test_draft_list_filters_by_status_stage_and_year(client, draft_index):
     assert "已经结束的条例" in body
     # Nonsense filters are ignored, not errors.
     assert client.get(url, {"status": "nonsense", "year": "x"}).status_code == 200
+
+
+def test_every_article_of_an_open_draft_says_how_to_comment_and_the_hint_and_search_come_first(client, hangzhou_draft):
+    article = Provision.objects.get(version=hangzhou_draft.current_version, kind="article", number=12)
+    Provision.objects.filter(pk=article.pk).update(opinion_count=5)
+    html = client.get(hangzhou_draft.url).content.decode()
+    articles = hangzhou_draft.current_version.provisions.filter(kind="article").count()
+    # An article with no opinions yet has its way to comment too, not only the discussed ones.
+    assert html.count('class="article__comment"') == articles
+    assert f'href="{hangzhou_draft.url}articles/1/#opinions">发表意见</a>' in html
+    assert ">5 条意见</a>" in html
+    # The search box (第十二条 jumps there) and the opinions on the draft as a whole are in the first
+    # screen, before the text, not after 93 articles.
+    text_starts = html.index('class="card draft-text"')
+    assert html.index('id="draft-search-q"') < text_starts
+    assert html.index('id="general-opinions"') < text_starts
+    assert "请点击该条下方的「发表意见」" in html
+
+
+def test_a_closed_draft_shows_counts_but_no_way_to_comment(client, hangzhou_draft):
+    now = timezone.now()
+    hangzhou_draft.opens_at, hangzhou_draft.closes_at = now - timedelta(days=30), now - timedelta(days=1)
+    hangzhou_draft.save_revision().publish()
+    article = Provision.objects.get(version=hangzhou_draft.current_version, kind="article", number=12)
+    Provision.objects.filter(pk=article.pk).update(opinion_count=5)
+    html = client.get(hangzhou_draft.url).content.decode()
+    assert 'class="article__comment"' not in html and ">5 条意见</a>" in html

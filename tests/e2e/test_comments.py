@@ -96,3 +96,26 @@ def test_citizen_comments_replies_supports_moderator_publishes_visitor_reads(
     visitor.locator(f'a[data-article-id="{article.pk}"]').click()
     expect(visitor.locator(".thread-inline")).to_contain_text("退休老李")
     visitor.context.close()
+
+
+def test_a_long_paste_is_kept_whole_counted_and_refused_with_a_message(phone_page, live_server, screenshot):
+    draft = DraftFactory(
+        text=HANGZHOU.read_text(encoding="utf-8"), title="杭州市物业管理条例（修订草案）", slug="hangzhou"
+    )
+    UserFactory(username="laozhang", display_name="老张")
+    _log_in(phone_page, live_server, "laozhang")
+    # From the draft page: every article says how to comment on it.
+    phone_page.goto(f"{live_server.url}{draft.url}")
+    phone_page.locator("#p-article-1, article.article").first.get_by_role("link", name="发表意见").click()
+    expect(phone_page.get_by_label("您的意见")).to_be_visible()
+    box = phone_page.get_by_label("您的意见")
+    text = "建议" + "物业服务收费应当公开透明。" * 161  # 2,095 characters: over the 2,000 limit
+    box.fill(text)
+    count = phone_page.locator(".opinion-form__count")
+    expect(count).to_contain_text("超出")
+    assert box.input_value() == text  # nothing cut
+    screenshot(phone_page, "long-paste-counted")
+    phone_page.get_by_role("button", name="提交意见").click()
+    expect(phone_page.get_by_role("alert")).to_contain_text("2000")
+    assert phone_page.get_by_label("您的意见").input_value() == text  # the text is still there
+    assert not Opinion.objects.exists()

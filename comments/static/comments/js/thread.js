@@ -11,6 +11,27 @@
     });
   }
 
+  // The length as one types or pastes: a text over the limit is kept whole and said so (the server refuses
+  // it with the same figures), never cut.
+  function count(area) {
+    var limit = parseInt(area.getAttribute("data-max-length"), 10);
+    var out = area.form && area.form.querySelector("[data-count-for='" + area.id + "']");
+    if (!limit || !out) return;
+    var length = Array.from(area.value).length;
+    out.hidden = false;
+    if (length > limit) {
+      out.textContent = out.getAttribute("data-over").replace("%(over)s", length - limit).replace("%(limit)s", limit);
+      out.classList.add("opinion-form__count--over");
+    } else {
+      out.textContent = out.getAttribute("data-left").replace("%(count)s", length).replace("%(limit)s", limit);
+      out.classList.remove("opinion-form__count--over");
+    }
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("textarea[data-max-length]")) count(event.target);
+  });
+  document.querySelectorAll("textarea[data-max-length]").forEach(function (area) { if (area.value) count(area); });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches("[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
