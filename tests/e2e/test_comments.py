@@ -119,3 +119,38 @@ def test_a_long_paste_is_kept_whole_counted_and_refused_with_a_message(phone_pag
     expect(phone_page.get_by_role("alert")).to_contain_text("2000")
     assert phone_page.get_by_label("您的意见").input_value() == text  # the text is still there
     assert not Opinion.objects.exists()
+
+
+def test_the_feedback_table_fits_a_phone_without_squeezing_the_article_column(phone_page, live_server):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    draft = DraftFactory(
+        text=HANGZHOU.read_text(encoding="utf-8"),
+        title="杭州市物业管理条例（修订草案）",
+        slug="hangzhou",
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(days=1),
+    )
+    for number, disposition in ((12, "adopted"), (45, "partly_adopted"), (88, "not_adopted")):
+        Opinion.objects.create(
+            draft=draft,
+            version=draft.current_version,
+            article=draft.current_version.provisions.get(kind="article", number=number),
+            body="建议明确物业服务收费标准。",
+            moderation_state=ModerationState.PUBLISHED,
+            disposition=disposition,
+            disposition_reason="已研究。",
+        )
+    phone_page.goto(f"{live_server.url}/opinions/drafts/{draft.pk}/feedback/")
+    scroller = phone_page.locator(".table-scroll")
+    widths = scroller.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert widths[0] <= widths[1], widths  # every column in view
+    label = phone_page.get_by_role("link", name="第十二条")
+    line = phone_page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.data-table tbody th')).lineHeight)"
+    )
+    assert label.bounding_box()["height"] < 1.5 * line  # 第十二条 on one line
+    assert scroller.get_attribute("tabindex") == "0"  # a table wider than a phone can be scrolled by keyboard
