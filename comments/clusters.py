@@ -76,6 +76,7 @@ def group_texts(rows: list[tuple[int, str]]) -> dict[int, list[int]]:
 
 
 CHUNK = 5000  # new opinions compared per round (their bands, twins and group members fit in memory)
+LOCK_CLASS = 4207  # PostgreSQL advisory lock namespace of the regrouping (the key is the draft's id)
 
 
 def _groups_of(draft_id: int):
@@ -98,15 +99,24 @@ def draft_clusters_update(draft_id: int, *, progress: Callable[[int, int], None]
     total = pending.count() if progress else 0
     done = 0
     while True:
-        rows = list(pending.order_by("pk").values_list("pk", "body", "text_hash")[:CHUNK])
-        if not rows:
-            break
         with transaction.atomic():
+            _lock(draft_id)
+            rows = list(pending.order_by("pk").values_list("pk", "body", "text_hash")[:CHUNK])
+            if not rows:
+                break
             _place(draft_id, rows)
         done += len(rows)
         if progress:
             progress(done, max(total, done))
     return done
+
+
+def _lock(draft_id: int) -> None:
+    """One regrouping of a draft at a time (the task after a batch, the schedule, a click), until the
+    transaction ends: two would merge the same groups from different snapshots. SQLite serialises writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, draft_id])
 
 
 def _place(draft_id: int, rows: list[tuple[int, str, str]]) -> None:
@@ -242,6 +252,18 @@ def _write_groups(rows: list[tuple[int, int, int]]) -> None:
         by_group[(root, size)].append(pk)
     for (root, size), pks in by_group.items():
         Opinion.objects.filter(pk__in=pks).update(cluster=root, cluster_size=size, clustered=True)
+
+
+def regroup_pending() -> int:
+    """The schedule's safety net (every few minutes): place whatever no task placed yet (online posts, a task
+    lost with its worker) in every draft that has some. Returns how many were placed."""
+    drafts = (
+        Opinion.objects.filter(clustered=False, parent__isnull=True)
+        .exclude(moderation_state=ModerationState.WITHDRAWN)
+        .values_list("draft_id", flat=True)
+        .distinct()
+    )
+    return sum(draft_clusters_update(draft_id) for draft_id in list(drafts))
 
 
 def draft_clusters_rebuild(draft_id: int, *, progress: Callable[[int, int], None] | None = None) -> int:

@@ -90,6 +90,8 @@ class ExportsView(WagtailAdminTemplateMixin, View):
         return TemplateResponse(request, self.template_name, context)
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("retry"):
+            return self._retry(request, request.POST["retry"])
         form = ExportForm(request.POST, drafts=self._drafts())
         if not form.is_valid():
             messages.error(request, _("请选择法规草案和导出内容。"))
@@ -104,6 +106,17 @@ class ExportsView(WagtailAdminTemplateMixin, View):
                 request, _("已开始生成“%(format)s”，完成后可在下方下载。") % {"format": job.get_format_display()}
             )
         return redirect(reverse("opinions_exports") + f"?draft={draft.pk}")
+
+    def _retry(self, request, raw: str):
+        try:
+            job = exports.export_retry(user=request.user, job_id=int(raw) if raw.isdigit() else 0)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect(reverse("opinions_exports"))
+        messages.success(
+            request, _("已重新开始生成“%(format)s”，完成后可在下方下载。") % {"format": job.get_format_display()}
+        )
+        return redirect(reverse("opinions_exports") + f"?draft={job.draft_id}")
 
 
 class ExportStatusView(View):

@@ -20,14 +20,15 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -523,17 +524,46 @@ def export_count(draft_id: int) -> int:
     return _counted(draft_id).count()
 
 
-def export_build(job_id: int) -> None:
-    """The django-q2 task: write the job's file, reporting progress; it ends done or failed, never running."""
+def _scratch_dir() -> Path:
+    """Where files being written wait: one directory, so a killed worker's leftovers can be found."""
+    path = Path(getattr(settings, "EXPORT_SCRATCH_DIR", "") or Path(tempfile.gettempdir()) / "legislation-exports")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _remove_scratch(job_id: int) -> int:
+    removed = 0
+    for leftover in _scratch_dir().glob(f"export-{job_id}-*"):
+        leftover.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def export_build(job_id: int, now=None) -> None:
+    """The django-q2 task: write the job's file, reporting progress and a heartbeat; it ends done or failed.
+
+    A job is claimed from QUEUED in one conditional UPDATE, so a job queued twice (the watchdog re-queued it
+    while the broker still held it) is written once."""
+    now = now or timezone.now()
     job = ExportJob.objects.select_related("draft").filter(pk=job_id).first()
-    if job is None or job.state == ExportState.DONE:
+    if job is None:
         return
     jobs = ExportJob.objects.filter(pk=job_id)
+    claimed = jobs.filter(state=ExportState.QUEUED).update(
+        state=ExportState.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now, done=0, error="", finished_at=None
+    )
+    if not claimed:
+        return  # done, failed, or being written by another worker
+
+    def progress(done: int) -> None:
+        jobs.update(done=done, heartbeat_at=timezone.now())
+
     try:
         total = export_count(job.draft_id)
-        jobs.update(state=ExportState.RUNNING, done=0, total=total, error="", finished_at=None)
-        with tempfile.NamedTemporaryFile(prefix="export-", suffix=f".{FILE_NAMES[job.format][1]}") as scratch:
-            count = export_write(job.format, scratch, job.draft_id, progress=lambda n: jobs.update(done=n))
+        jobs.update(total=total, heartbeat_at=timezone.now())
+        suffix = f".{FILE_NAMES[job.format][1]}"
+        with tempfile.NamedTemporaryFile(prefix=f"export-{job_id}-", suffix=suffix, dir=_scratch_dir()) as scratch:
+            count = export_write(job.format, scratch, job.draft_id, progress=progress)
             scratch.flush()
             scratch.seek(0)
             finished = timezone.now()
@@ -546,6 +576,50 @@ def export_build(job_id: int) -> None:
                 "pk": job_id
             }
         jobs.update(state=ExportState.FAILED, error=message, finished_at=timezone.now())
+
+
+def export_watchdog(now=None) -> dict[str, int]:
+    """Every minute: a job whose worker stopped beating (killed, or its task dropped by the broker: Redis
+    hands a task over once) is queued again; after EXPORT_MAX_ATTEMPTS tries it is failed with a message and
+    staff may press 重试. A queued job that no worker took (the broker lost it) is queued again too. The
+    partial files of the jobs it touches are removed. Returns how many were re-queued and failed."""
+    from django_q.tasks import async_task
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+    lost = now - timedelta(seconds=settings.EXPORT_QUEUED_LOST_SECONDS)
+    stopped = ExportJob.objects.filter(
+        Q(state=ExportState.RUNNING, heartbeat_at__lt=stale)
+        | Q(state=ExportState.RUNNING, heartbeat_at__isnull=True, created_at__lt=stale)
+        | Q(state=ExportState.QUEUED, created_at__lt=lost, heartbeat_at__isnull=True)
+        | Q(state=ExportState.QUEUED, heartbeat_at__lt=lost)
+    )
+    requeued = failed = 0
+    for job in stopped.order_by("pk"):
+        _remove_scratch(job.pk)
+        jobs = ExportJob.objects.filter(pk=job.pk, state=job.state, heartbeat_at=job.heartbeat_at)
+        if job.attempts >= settings.EXPORT_MAX_ATTEMPTS:
+            with translation.override(settings.LANGUAGE_CODE):
+                message = _(
+                    "导出中断了 %(n)s 次（后台任务没有完成），已停止。请点击「重试」重新导出；"
+                    "如仍失败，请联系系统管理员（任务编号 %(pk)s）。"
+                ) % {"n": job.attempts, "pk": job.pk}
+            failed += jobs.update(state=ExportState.FAILED, error=message, finished_at=now)
+            continue
+        if jobs.update(state=ExportState.QUEUED, heartbeat_at=now, done=0):
+            requeued += 1
+            transaction.on_commit(lambda pk=job.pk: async_task("handling.exports.export_build", pk))
+    if requeued or failed:
+        logger.warning("export watchdog: %s job(s) queued again, %s failed", requeued, failed)
+    return {"requeued": requeued, "failed": failed}
+
+
+def export_retry(*, user, job_id: int) -> ExportJob:
+    """重试: a failed job is exported again, as a new job of the same draft and content."""
+    job = ExportJob.objects.select_related("draft").filter(pk=job_id).first()
+    if job is None or job.state != ExportState.FAILED:
+        raise ValidationError(_("只能重试失败的导出任务。"), code="state")
+    return export_request(user=user, draft=job.draft, fmt=job.format)
 
 
 def can_export(user) -> bool:

@@ -190,6 +190,10 @@ class ExportJob(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The worker writing the file beats while it works (handling.exports.export_watchdog re-queues a job whose
+    # heart stopped: a worker killed, a task the broker dropped) and counts its attempts.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("导出任务")

@@ -203,6 +203,12 @@ GENERATION_FRESH_SECONDS = 1.0
 QUEUE_DEBOUNCE_SECONDS = env_int("QUEUE_DEBOUNCE_SECONDS", 5)
 
 # django-q2: the ORM broker by default, Redis when REDIS_URL is set. timeout must stay below retry.
+# Exports: a job whose worker has not beaten for this long is queued again (at most this many tries); a
+# queued job no worker took for this long was lost by the broker and is queued again.
+EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 60)
+EXPORT_QUEUED_LOST_SECONDS = env_int("EXPORT_QUEUED_LOST_SECONDS", 600)
+EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3)
+
 Q_CLUSTER = {
     "name": "legislation",
     "workers": env_int("Q_WORKERS", 2),

@@ -81,3 +81,10 @@ def test_the_regroup_command_rebuilds_from_nothing(draft, article, capsys):
     call_command("regroup_opinions", "--draft", draft.slug)
     assert _stored(draft) == _from_scratch(draft)
     assert "4" in capsys.readouterr().out
+
+
+def test_the_schedule_places_what_no_task_placed(draft, article):
+    posts = [_post(draft, article, P + Q + "。" * i) for i in range(3)]  # online posts queue no regrouping
+    assert clusters.regroup_pending() == 3
+    assert _stored(draft) == {posts[0].pk: [p.pk for p in posts]}
+    assert clusters.regroup_pending() == 0
