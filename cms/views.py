@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -208,6 +209,39 @@ def logout_view(request):
     logout(request)
     messages.info(request, _("您已退出登录。"))
     return redirect("/")
+
+
+OUTAGE_RETRY_AFTER = 30  # seconds: what a 503 asks the browser (and the person) to wait
+
+
+def _is_outage(exc: BaseException | None) -> bool:
+    """The database or the cache cannot be reached: not a bug, a fault that heals."""
+    from django.db import InterfaceError, OperationalError
+
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        RedisConnectionError = RedisTimeoutError = OperationalError  # noqa: N806
+    return isinstance(exc, (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError))
+
+
+def server_error(request):
+    """500, or 503 with Retry-After when the database or Redis is down: the page says plainly that what was
+    sent was not saved and that the typed text is still in the browser. Rendered without the database (no
+    context processors, no session), as the outage may be why we are here."""
+    import sys
+
+    from django.template import loader
+
+    exc = sys.exc_info()[1]
+    if _is_outage(exc):
+        context = {"posted": request.method == "POST", "retry_after": OUTAGE_RETRY_AFTER}
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
+        response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
 
 
 def csrf_failure(request, reason=""):
