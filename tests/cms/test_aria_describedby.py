@@ -37,7 +37,8 @@ def test_comment_box_rule_and_error_are_tied_to_the_box(client, draft, article, 
     body_box = re.search(r"<textarea[^>]*>", html).group(0)
     assert "_helptext" in body_box
     response = client.post(
-        "/opinions/new/", {"draft": draft.pk, "article": article.pk, "body": "", "submission_key": str(uuid.uuid4())}
+        "/opinions/new/",
+        {"draft": draft.pk, "article": article.pk, "body": "长" * 2001, "submission_key": str(uuid.uuid4())},
     )
     assert response.status_code == 400
     html = response.content.decode()
