@@ -43,7 +43,7 @@ def test_comment_box_rule_and_error_are_tied_to_the_box(client, draft, article, 
     assert response.status_code == 400
     html = response.content.decode()
     assert_tied(html)
-    assert "_error" in re.search(r"<textarea[^>]*>", html).group(0)
+    assert "_helptext" in re.search(r"<textarea[^>]*>", html).group(0)
 
 
 def test_profile_page_ties_its_help(client, citizen):
