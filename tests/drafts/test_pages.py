@@ -198,3 +198,15 @@ def test_draft_list_filters_by_status_stage_and_year(client, draft_index):
     assert "已经结束的条例" in body
     # Nonsense filters are ignored, not errors.
     assert client.get(url, {"status": "nonsense", "year": "x"}).status_code == 200
+
+
+def test_a_long_drafts_contents_start_folded_a_short_ones_open(client, draft_index):
+    # Issue 22: the open contents of a 1,260-article draft put the text 8,700 px down on a phone.
+    from tests.factories import DraftFactory, sample_text
+
+    short = DraftFactory(index=draft_index, slug="short", text=sample_text(10))
+    long = DraftFactory(index=draft_index, slug="long", text=sample_text(80))
+    short_toc = client.get(short.url).content.decode().split('class="card toc-card"')[1].split("</summary>")[0]
+    long_toc = client.get(long.url).content.decode().split('class="card toc-card"')[1].split("</summary>")[0]
+    assert "<details open>" in short_toc
+    assert "<details>" in long_toc and "open" not in long_toc.split("<summary>")[0]
