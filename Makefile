@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/legislation
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/legislation_bench
 PYTEST_ARGS ?=
 
-.PHONY: run test test-pg lint bench venv demo messages clean
+.PHONY: run test test-pg lint bench venv demo messages clean axe
 
 venv: $(STAMP)
 
@@ -58,3 +58,9 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles media bench/results.json
+
+# axe-core for the accessibility test (tests/e2e/test_axe.py): a test tool from npm, kept outside the
+# repository and never served to users.
+AXE_DIR ?= $(HOME)/.cache/legislation-tests
+axe:
+	mkdir -p $(AXE_DIR) && npm install --prefix $(AXE_DIR) --no-audit --no-fund axe-core@4.10.2

@@ -253,7 +253,8 @@ def opinion_new(request):
         anchor = f"#opinion-{opinion.pk}"
     else:
         messages.success(request, _("意见已提交，审核通过后公开显示。您可以在“我的意见”中查看审核和处理情况。"))
-        anchor = "#opinions"
+        # Awaiting moderation, the new opinion is not in the thread yet: land on the confirmation.
+        anchor = "#messages"
     return HttpResponseRedirect(safe_next_url(request, article_url(draft, article) + anchor))
 
 

@@ -45,7 +45,7 @@ def bar_chart(
     check_lengths(labels, series, hrefs)
     canvas, desc = _bar_canvas(title, labels, series, unit, stacked, horizontal, hrefs, max_bars, width=SCREEN_WIDTH)
     headers, rows = series_table(labels, series, unit=unit, stacked=stacked)
-    return Chart(svg=to_svg(canvas, title, desc), title=title, headers=headers, rows=rows)
+    return Chart(svg=to_svg(canvas, title, desc), title=title, headers=headers, rows=rows, hrefs=tuple(hrefs or ()))
 
 
 def bar_chart_png(

@@ -32,6 +32,15 @@ class Chart:
     title: str
     headers: list[str]
     rows: list[list[str]]
+    # The links of the chart, a row each, repeated in the table alternative: inside an SVG with
+    # role="img" they are for mouse and touch only, and the table gives them to keyboards and screen readers.
+    hrefs: tuple[str, ...] = ()
+    link_column: int = 0
+
+    @property
+    def linked_rows(self) -> list[tuple[list[str], str]]:
+        hrefs = list(self.hrefs) + [""] * (len(self.rows) - len(self.hrefs))
+        return list(zip(self.rows, hrefs, strict=False))
 
 
 def series_table(

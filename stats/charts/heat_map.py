@@ -35,9 +35,10 @@ def heat_map(title: str, cells: list[HeatCell], *, unit: str = "条", columns: i
     groups = any(cell.group for cell in cells)
     headers = (["章节"] if groups else []) + ["条文", f"意见数（{unit}）"]
     rows = [([cell.group] if groups else []) + [cell.label, format_number(cell.value)] for cell in cells]
+    links = {"hrefs": tuple(cell.href for cell in cells), "link_column": 1 if groups else 0}
     if not cells or not any(cell.value > 0 for cell in cells):
         canvas, desc = empty_canvas(SCREEN_WIDTH), f"{title}：{NO_DATA}。"
-        return Chart(svg=to_svg(canvas, title, desc), title=title, headers=headers, rows=rows)
+        return Chart(svg=to_svg(canvas, title, desc), title=title, headers=headers, rows=rows, **links)
 
     steps = _quantile_steps([cell.value for cell in cells])
     canvas = Canvas(SCREEN_WIDTH)
@@ -79,7 +80,11 @@ def heat_map(title: str, cells: list[HeatCell], *, unit: str = "条", columns: i
         column += 1
     canvas.height = y + pitch + MARGIN
     return Chart(
-        svg=to_svg(canvas, title, _heat_desc(title, cells, unit, steps)), title=title, headers=headers, rows=rows
+        svg=to_svg(canvas, title, _heat_desc(title, cells, unit, steps)),
+        title=title,
+        headers=headers,
+        rows=rows,
+        **links,
     )
 
 

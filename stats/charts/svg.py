@@ -52,7 +52,8 @@ def _svg_shape(shape, out: list[str]) -> None:
         out.append(f"<{attributes}>{tip}</{tag}>" if tip else f"<{attributes}/>")
     elif isinstance(shape, Group):
         tip = f"<title>{escape(shape.tip)}</title>" if shape.tip else ""
-        out.append(f'<a href="{escape(shape.href)}">{tip}' if shape.href else f"<g>{tip}")
+        # Not a Tab stop: the chart is one image to assistive technology; the table beside it has the links.
+        out.append(f'<a href="{escape(shape.href)}" tabindex="-1">{tip}' if shape.href else f"<g>{tip}")
         for inner in shape.shapes:
             _svg_shape(inner, out)
         out.append("</a>" if shape.href else "</g>")

@@ -225,3 +225,15 @@ def test_a_closed_draft_shows_counts_but_no_way_to_comment(client, hangzhou_draf
     Provision.objects.filter(pk=article.pk).update(opinion_count=5)
     html = client.get(hangzhou_draft.url).content.decode()
     assert 'class="article__comment"' not in html and ">5 条意见</a>" in html
+
+
+def test_a_long_drafts_contents_start_folded_a_short_ones_open(client, draft_index):
+    # Issue 22: the open contents of a 1,260-article draft put the text 8,700 px down on a phone.
+    from tests.factories import DraftFactory, sample_text
+
+    short = DraftFactory(index=draft_index, slug="short", text=sample_text(10))
+    long = DraftFactory(index=draft_index, slug="long", text=sample_text(80))
+    short_toc = client.get(short.url).content.decode().split('class="card toc-card"')[1].split("</summary>")[0]
+    long_toc = client.get(long.url).content.decode().split('class="card toc-card"')[1].split("</summary>")[0]
+    assert "<details open>" in short_toc
+    assert "<details>" in long_toc and "open" not in long_toc.split("<summary>")[0]

@@ -62,7 +62,7 @@ def test_citizen_comments_replies_supports_moderator_publishes_visitor_reads(
 
     # Support the neighbour's comment (without leaving the page) and reply to it.
     phone.get_by_role("button", name="附议 0").click()
-    expect(phone.get_by_text("已附议 1")).to_be_visible()
+    expect(phone.get_by_role("button", name="已附议 1")).to_be_focused()
     phone.locator(f"#opinion-{earlier.pk}").get_by_role("link", name="回复").click()
     phone.get_by_label("回复 楼上邻居").fill("同意，还应当规定泄露信息的赔偿责任。")
     phone.get_by_role("button", name="发表回复").click()

@@ -356,3 +356,24 @@ def test_find_cjk_font_ignores_fontconfigs_fallback_and_tries_known_paths(monkey
     assert charts.find_cjk_font() == str(font)
     monkeypatch.setattr(fonts, "KNOWN_CJK_FONTS", ())
     assert charts.find_cjk_font() is None
+
+
+def test_chart_links_are_not_tab_stops_and_the_table_alternative_carries_them() -> None:
+    # Issue 22: 1,260 links inside an SVG with role="img" were 1,260 Tab stops screen readers skip.
+    from django.template.loader import render_to_string
+
+    cells = [
+        HeatCell("第十一条", 0, "/d/#article-11", "第二章 物业服务"),
+        HeatCell("第十二条", 37, "/d/#article-12", "第二章 物业服务"),
+    ]
+    chart = heat_map("各条文收到的意见", cells)
+    assert all(link.get("tabindex") == "-1" for link in parse(chart).iter(f"{SVG}a"))
+    assert chart.linked_rows[1] == (["第二章 物业服务", "第十二条", "37"], "/d/#article-12")
+    html = render_to_string("stats/_dashboard.html", {"summary": [], "charts": [chart], "tally": None})
+    table = html.split("<table>")[1]
+    assert '<td><a href="/d/#article-12">第十二条</a></td>' in table
+    assert '<th scope="row">第二章 物业服务</th>' in table
+    bars = bar_chart("按章统计", ["第一章", "第二章"], [Series("意见", [3, 4])], hrefs=["/c/1", "/c/2"])
+    assert '<th scope="row"><a href="/c/2">第二章</a></th>' in render_to_string(
+        "stats/_dashboard.html", {"summary": [], "charts": [bars], "tally": None}
+    )

@@ -31,6 +31,21 @@
     if (event.target.matches("textarea[data-max-length]")) count(event.target);
   });
   document.querySelectorAll("textarea[data-max-length]").forEach(function (area) { if (area.value) count(area); });
+  // After a post the page lands on the confirmation: focus it so it is read out.
+  var landed = window.location.hash === "#messages" && document.getElementById("messages");
+  if (landed) { landed.focus(); }
+
+  function announce(form, text) {
+    var live = form.querySelector("[data-live]");
+    if (!live) {
+      live = document.createElement("span");
+      live.className = "visually-hidden";
+      live.setAttribute("role", "status");
+      live.setAttribute("data-live", "");
+      form.appendChild(live);
+    }
+    live.textContent = text;
+  }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -48,28 +63,36 @@
     }
     if (form.matches("[data-support]")) {
       event.preventDefault();
+      // The button stays where it is and keeps the focus; the result is announced (issue 22).
       var submit = form.querySelector("button");
-      submit.disabled = true;
+      if (form.dataset.busy || form.dataset.done_) { return; }
+      form.dataset.busy = "1";
+      submit.setAttribute("aria-disabled", "true");
       fetch(form.action, {
         method: "POST", body: new FormData(form), credentials: "same-origin",
         headers: { "Accept": "application/json" }
       }).then(function (r) {
         return r.json().then(function (data) { return { ok: r.ok, data: data, status: r.status }; });
       }).then(function (result) {
+        delete form.dataset.busy;
         if (result.ok) {
-          var done = document.createElement("span");
-          done.className = "support support--done";
-          done.textContent = form.dataset.done + " " + result.data.support_count;
-          form.replaceWith(done);
+          var text = form.dataset.done + " " + result.data.support_count;
+          form.dataset.done_ = "1";
+          submit.textContent = text;
+          submit.classList.add("support--done");
+          announce(form, text);
         } else if (result.status === 403) {
           window.location.href = "/accounts/login/?next=" + encodeURIComponent(window.location.pathname);
         } else {
-          submit.disabled = false;
-          var note = document.createElement("span");
-          note.className = "form-errors";
-          note.setAttribute("role", "alert");
+          submit.removeAttribute("aria-disabled");
+          var note = form.nextElementSibling && form.nextElementSibling.matches(".form-errors") ? form.nextElementSibling : null;
+          if (!note) {
+            note = document.createElement("span");
+            note.className = "form-errors";
+            note.setAttribute("role", "alert");
+            form.after(note);
+          }
           note.textContent = result.data.error;
-          form.after(note);
         }
       }).catch(function () { form.submit(); });
     }
