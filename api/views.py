@@ -1,0 +1,367 @@
+"""The public, read-only API (/api/v1/): what the public pages show, as JSON.
+
+Each view reads through the selectors of the app that owns the data (drafts, comments, stats) and
+shows only what the matching public page shows: published opinions under their public names, public
+reasons, aggregate figures; never a phone, an e-mail, an IP address or an internal opinion in a thread.
+"""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import serializers as s
+from api.conditional import ConditionalMixin
+from api.errors import ApiError
+from comments import selectors as comment_selectors
+from comments.models import Disposition, Proposal
+from drafts.models import DraftPage, DraftStage, DraftStatus, DraftVersion, Provision
+from drafts.selectors import draft_list_published
+from stats import selectors as stats_selectors
+
+PAGE_SIZE = 20
+MAX_PAGE = 10_000
+
+
+def _not_found():
+    return ApiError("not_found", _("没有找到请求的内容。"), 404)
+
+
+def _int_param(request, name: str, *, low: int = 0, high: int = 10**9) -> int | None:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise ApiError(
+            "invalid_parameter",
+            _("参数 %(name)s 应为 %(low)s 到 %(high)s 之间的整数。") % {"name": name, "low": low, "high": high},
+            detail={"parameter": name},
+        )
+    return value
+
+
+def _choice_param(request, name: str, choices) -> str | None:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return None
+    if raw not in choices:
+        raise ApiError(
+            "invalid_parameter",
+            _("参数 %(name)s 只能是：%(choices)s。") % {"name": name, "choices": "、".join(choices)},
+            detail={"parameter": name},
+        )
+    return raw
+
+
+def _draft(pk: int) -> DraftPage:
+    draft = draft_list_published().filter(pk=pk).select_related("current_version").first()
+    if draft is None:
+        raise _not_found()
+    return draft
+
+
+def _draft_data(draft: DraftPage, now) -> dict:
+    return {
+        "id": draft.pk,
+        "title": draft.title,
+        "url": draft.url or "",
+        "stage": draft.stage,
+        "stage_display": draft.get_stage_display(),
+        "status": draft.status(now),
+        "drafting_body": draft.drafting_body,
+        "summary": draft.summary,
+        "opens_at": draft.opens_at,
+        "closes_at": draft.closes_at,
+        "current_version": draft.current_version.number if draft.current_version_id else None,
+    }
+
+
+def _version_data(version: DraftVersion) -> dict:
+    return {
+        "id": version.pk,
+        "number": version.number,
+        "stage": version.stage,
+        "title": version.title,
+        "created_at": version.created_at,
+        "opinion_count": version.opinion_count,
+    }
+
+
+def _provision_data(p: Provision) -> dict:
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "number": p.number,
+        "label": p.label,
+        "title": p.title,
+        "text": p.text,
+        "note": p.note,
+        "opinion_count": p.opinion_count,
+    }
+
+
+class PublicView(ConditionalMixin, APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+
+
+class DraftListView(PublicView):
+    @extend_schema(
+        summary="草案列表 · Drafts",
+        description="公开的法规草案，按截止时间倒序，每页 20 件。Published drafts, newest deadline first, 20 a page.",
+        parameters=[
+            OpenApiParameter("stage", str, enum=list(DraftStage.values), description="审议阶段 · stage"),
+            OpenApiParameter("year", int, description="征求意见开始的年份 · year the comment period opened"),
+            OpenApiParameter("status", str, enum=["drafting", "open", "closed"], description="征求意见状态 · status"),
+            OpenApiParameter("page", int, description="页码，从 1 开始 · page number"),
+        ],
+        responses=s.DraftSerializer(many=True),
+    )
+    def get(self, request):
+        now = timezone.now()
+        qs = draft_list_published().select_related("current_version")
+        stage = _choice_param(request, "stage", list(DraftStage.values))
+        if stage:
+            qs = qs.filter(stage=stage)
+        year = _int_param(request, "year", low=1949, high=9999)
+        if year:
+            qs = qs.filter(opens_at__year=year)
+        status = _choice_param(request, "status", [DraftStatus.DRAFTING, DraftStatus.OPEN, DraftStatus.CLOSED])
+        if status == DraftStatus.OPEN:
+            qs = qs.filter(opens_at__lte=now, closes_at__gt=now) | qs.filter(opens_at__lte=now, closes_at=None)
+        elif status == DraftStatus.CLOSED:
+            qs = qs.filter(opens_at__lte=now, closes_at__lte=now)
+        elif status == DraftStatus.DRAFTING:
+            qs = qs.filter(opens_at=None) | qs.filter(opens_at__gt=now)
+        page_number = _int_param(request, "page", low=1, high=MAX_PAGE) or 1
+        page = Paginator(qs, PAGE_SIZE)
+        try:
+            drafts = page.page(page_number)
+        except EmptyPage:
+            drafts = []
+        stamps = [d.last_published_at for d in drafts if d.last_published_at]
+        self.last_modified = max(stamps) if stamps else None
+        return Response([_draft_data(d, now) for d in drafts], headers={"X-Total-Count": str(page.count)})
+
+
+class DraftDetailView(PublicView):
+    @extend_schema(summary="一件草案 · One draft", responses=s.DraftDetailSerializer)
+    def get(self, request, draft_id: int):
+        draft = _draft(draft_id)
+        self.last_modified = draft.last_published_at
+        data = _draft_data(draft, timezone.now())
+        data["versions"] = [_version_data(v) for v in draft.versions.order_by("number")]
+        return Response(data)
+
+
+class VersionDetailView(PublicView):
+    @extend_schema(
+        summary="一个版本的条文树 · A version's provision tree",
+        description="编、章、节、条、款按原文顺序嵌套；一次查询。Parts, chapters, sections, articles and "
+        "paragraphs nested in text order.",
+        responses=s.VersionDetailSerializer,
+    )
+    def get(self, request, draft_id: int, number: int):
+        draft = _draft(draft_id)
+        version = DraftVersion.objects.filter(draft=draft, number=number).first()
+        if version is None:
+            raise _not_found()
+        self.last_modified = version.updated_at
+        nodes: dict[int, dict] = {}
+        roots: list[dict] = []
+        for p in Provision.objects.filter(version=version).order_by("position"):
+            node = {**_provision_data(p), "children": []}
+            nodes[p.pk] = node
+            parent = nodes.get(p.parent_id) if p.parent_id else None
+            (parent["children"] if parent is not None else roots).append(node)
+        data = {**_version_data(version), "draft": draft.pk, "preamble": version.preamble, "provisions": roots}
+        return Response(data)
+
+
+def _public_provision(provision_id: int) -> Provision:
+    provision = Provision.objects.select_related("version").filter(pk=provision_id).first()
+    if provision is None or not draft_list_published().filter(pk=provision.version.draft_id).exists():
+        raise _not_found()
+    return provision
+
+
+class ArticleDetailView(PublicView):
+    @extend_schema(summary="一条条文 · One article", responses=s.ArticleSerializer)
+    def get(self, request, provision_id: int):
+        p = _public_provision(provision_id)
+        self.last_modified = p.version.updated_at
+        data = {
+            **_provision_data(p),
+            "draft": p.version.draft_id,
+            "version": p.version.number,
+            "parent": p.parent_id,
+        }
+        return Response(data)
+
+
+def _reply_data(o) -> dict:
+    return {
+        "id": o.pk,
+        "author": o.public_name,
+        "is_official": o.is_official,
+        "body": o.body,
+        "created_at": o.created_at,
+        "support_count": o.support_count,
+    }
+
+
+OPINION_PARAMETERS = [
+    OpenApiParameter("sort", str, enum=["new", "top"], description="new 最新在前 / top 附议最多在前 · order"),
+    OpenApiParameter("cursor", str, description="上一页返回的 next_cursor · the previous page's next_cursor"),
+]
+
+
+def _opinion_page(request, *, draft_id: int, article_id: int | None) -> dict:
+    sort = _choice_param(request, "sort", ["new", "top"]) or "new"
+    cursor = request.query_params.get("cursor", "")
+    if cursor and comment_selectors.parse_cursor(sort, cursor) is None:
+        raise ApiError(
+            "invalid_parameter", _("cursor 无效，请使用上一页返回的 next_cursor。"), detail={"parameter": "cursor"}
+        )
+    page = comment_selectors.thread_page(draft_id=draft_id, article_id=article_id, sort=sort, cursor=cursor or None)
+    ids = [o.pk for o in page.opinions]
+    proposals = {p.opinion_id: p for p in Proposal.objects.filter(opinion_id__in=ids)} if ids else {}
+    results = []
+    for opinion, replies in page:
+        proposal = proposals.get(opinion.pk)
+        results.append(
+            {
+                **_reply_data(opinion),
+                "article": opinion.article_id,
+                "reply_count": opinion.reply_count,
+                "proposal": {"kind": proposal.kind, "base_text": proposal.base_text, "text": proposal.text}
+                if proposal
+                else None,
+                "replies": [_reply_data(r) for r in replies],
+            }
+        )
+    return {"sort": page.sort, "next_cursor": page.next_cursor, "results": results}
+
+
+class ArticleOpinionsView(PublicView):
+    @extend_schema(
+        summary="一条条文下已发布的意见 · Published opinions on an article",
+        description="只含已公开发布的意见（不含线下渠道、待审核、隐藏的意见），署显示名称或“匿名”；"
+        "每页 20 条，用 cursor 翻页。Published opinions only, under public names; 20 a page, cursor-paginated.",
+        parameters=OPINION_PARAMETERS,
+        responses=s.OpinionPageSerializer,
+    )
+    def get(self, request, provision_id: int):
+        p = _public_provision(provision_id)
+        return Response(_opinion_page(request, draft_id=p.version.draft_id, article_id=p.pk))
+
+
+class DraftOpinionsView(PublicView):
+    @extend_schema(
+        summary="对草案整体的已发布意见 · Published opinions on the draft as a whole",
+        parameters=OPINION_PARAMETERS,
+        responses=s.OpinionPageSerializer,
+    )
+    def get(self, request, draft_id: int):
+        draft = _draft(draft_id)
+        return Response(_opinion_page(request, draft_id=draft.pk, article_id=None))
+
+
+def _closed_draft(draft_id: int) -> DraftPage:
+    draft = _draft(draft_id)
+    if draft.status() != DraftStatus.CLOSED:
+        raise ApiError("not_closed", _("征求意见结束后才公布意见处理情况。"), 404)
+    return draft
+
+
+class FeedbackView(PublicView):
+    @extend_schema(
+        summary="意见处理情况反馈 · Public feedback",
+        description="征求意见结束后公布，与“意见处理情况反馈”页相同。Published after the period closes, as on the "
+        "feedback page.",
+        responses=s.FeedbackSerializer,
+    )
+    def get(self, request, draft_id: int):
+        draft = _closed_draft(draft_id)
+        totals, articles = comment_selectors.feedback_summary(draft.pk)
+        return Response(
+            {
+                "draft": draft.pk,
+                "total": sum(totals.values()),
+                "totals": {value: totals.get(value, 0) for value in Disposition.values},
+                "articles": [
+                    {
+                        "article": a.article.pk if a.article else None,
+                        "label": a.article.label if a.article else _("对草案整体的意见"),
+                        "counts": a.counts,
+                        "total": a.total,
+                    }
+                    for a in articles
+                ],
+            }
+        )
+
+
+class FeedbackOpinionsView(PublicView):
+    @extend_schema(
+        summary="一条条文的意见及处理结果 · Opinions of an article with their dispositions",
+        description="与反馈页一致：处理结果，及公开的理由说明；每页 50 条。As on the feedback page; 50 a page.",
+        parameters=[
+            OpenApiParameter("article", str, required=True, description="条文编号，或 general 表示对草案整体"),
+            OpenApiParameter("page", int, description="页码 · page number"),
+        ],
+        responses=s.FeedbackOpinionPageSerializer,
+    )
+    def get(self, request, draft_id: int):
+        draft = _closed_draft(draft_id)
+        raw = request.query_params.get("article", "")
+        if raw == "general":
+            article_id = None
+        else:
+            article_id = _int_param(request, "article", low=1, high=2**63 - 1)
+            if article_id is None:
+                raise ApiError("invalid_parameter", _("请给出 article 参数。"), detail={"parameter": "article"})
+        page_number = _int_param(request, "page", low=1, high=MAX_PAGE) or 1
+        paginator = Paginator(comment_selectors.feedback_opinions(draft.pk, article_id), 50)
+        try:
+            page = paginator.page(page_number)
+        except (EmptyPage, PageNotAnInteger):
+            raise _not_found() from None
+        results = [
+            {
+                "id": o.pk,
+                "channel": o.channel,
+                "source": getattr(o, "source_name", "") or "",
+                "author": o.public_name,
+                "body": o.body,
+                "disposition": o.disposition,
+                "disposition_display": o.get_disposition_display(),
+                "reason": o.disposition_reason if o.reason_public else "",
+            }
+            for o in page.object_list
+        ]
+        return Response(
+            {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "results": results}
+        )
+
+
+class StatisticsView(PublicView):
+    @extend_schema(
+        summary="一件草案的统计 · A draft's statistics",
+        description="与统计页相同的数字，征求意见结束后公布。"
+        "The figures of the statistics page, after the period closes.",
+        parameters=[OpenApiParameter("draft_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses=s.StatisticsSerializer,
+    )
+    def get(self, request, draft_id: int):
+        draft = _closed_draft(draft_id)
+        tally = stats_selectors.draft_tally(draft.pk)
+        self.last_modified = tally.computed_at
+        return Response({"draft": draft.pk, "computed_at": tally.computed_at, "data": tally.data})
