@@ -124,3 +124,27 @@ class StatisticsSerializer(serializers.Serializer):
     draft = serializers.IntegerField()
     computed_at = serializers.DateTimeField(help_text=_("统计时间 · computed at"))
     data = serializers.DictField(help_text=_("统计页显示的全部数字 · the figures the statistics page shows"))
+
+
+class StaffOpinionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    draft = serializers.IntegerField()
+    version = serializers.IntegerField()
+    article = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(allow_null=True)
+    channel = serializers.CharField(help_text=_("来源渠道 · channel"))
+    moderation_state = serializers.CharField(help_text=_("审核状态 · moderation state"))
+    author = serializers.CharField(help_text=_("显示名称或“匿名” · public display name"))
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    disposition = serializers.CharField(help_text=_("处理结果 · disposition"))
+    disposition_reason = serializers.CharField(help_text=_("理由说明 · reason"))
+    reason_public = serializers.BooleanField(help_text=_("理由是否公开 · whether the reason is public"))
+    disposed_at = serializers.DateTimeField(allow_null=True)
+    merged_into = serializers.IntegerField(allow_null=True)
+    resulting_article = serializers.IntegerField(allow_null=True)
+
+
+class StaffOpinionPageSerializer(serializers.Serializer):
+    next_after = serializers.IntegerField(allow_null=True, help_text=_("下一页的 after 参数 · next page's after"))
+    results = StaffOpinionSerializer(many=True)

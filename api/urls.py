@@ -17,4 +17,5 @@ urlpatterns = [
     path("drafts/<int:draft_id>/statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("articles/<int:provision_id>/", views.ArticleDetailView.as_view(), name="article"),
     path("articles/<int:provision_id>/opinions/", views.ArticleOpinionsView.as_view(), name="article_opinions"),
+    path("staff/opinions/", views.StaffOpinionsView.as_view(), name="staff_opinions"),
 ]

@@ -14,10 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
+from api.auth import HasScope, TokenAuthentication, TokenRateThrottle
 from api.conditional import ConditionalMixin
 from api.errors import ApiError
+from api.models import TokenHolder, TokenScope
+from api.services import token_use_log
 from comments import selectors as comment_selectors
-from comments.models import Disposition, Proposal
+from comments.models import Disposition, Opinion, Proposal
 from drafts.models import DraftPage, DraftStage, DraftStatus, DraftVersion, Provision
 from drafts.selectors import draft_list_published
 from stats import selectors as stats_selectors
@@ -365,3 +368,72 @@ class StatisticsView(PublicView):
         tally = stats_selectors.draft_tally(draft.pk)
         self.last_modified = tally.computed_at
         return Response({"draft": draft.pk, "computed_at": tally.computed_at, "data": tally.data})
+
+
+class TokenView(APIView):
+    """Base of the token endpoints: a Bearer token of the right holder and scope, rate-limited, logged."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [HasScope]
+    throttle_classes = [TokenRateThrottle]
+    token_holder = ""
+    token_scope = ""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        token = getattr(request._request, "api_token", None)
+        if token is not None:
+            token_use_log(token=token, method=request.method, path=request.path, status=response.status_code)
+        return response
+
+
+STAFF_PAGE_SIZE = 100
+
+
+class StaffOpinionsView(TokenView):
+    token_holder = TokenHolder.STAFF
+    token_scope = TokenScope.OPINIONS_READ
+
+    @extend_schema(
+        summary="全部意见及处理结果（工作人员令牌）· Every opinion with its disposition (staff token)",
+        description="各渠道、各状态的全部意见，含处理结果和理由（含未公开的理由），按编号升序，每页 100 条。"
+        "不含联系方式。Every opinion of every channel and state with disposition and reasons, by id, 100 a page; "
+        "no contact details.",
+        parameters=[
+            OpenApiParameter("draft", int, description="草案编号 · draft id"),
+            OpenApiParameter("after", int, description="上一页最后一条的编号 · last id of the previous page"),
+        ],
+        responses=s.StaffOpinionPageSerializer,
+    )
+    def get(self, request):
+        qs = Opinion.objects.select_related("author").order_by("id")
+        draft_id = _int_param(request, "draft", low=1, high=2**63 - 1)
+        if draft_id:
+            qs = qs.filter(draft_id=draft_id)
+        after = _int_param(request, "after", low=0, high=2**63 - 1)
+        if after:
+            qs = qs.filter(id__gt=after)
+        rows = list(qs[: STAFF_PAGE_SIZE + 1])
+        results = [
+            {
+                "id": o.pk,
+                "draft": o.draft_id,
+                "version": o.version_id,
+                "article": o.article_id,
+                "parent": o.parent_id,
+                "channel": o.channel,
+                "moderation_state": o.moderation_state,
+                "author": o.public_name,
+                "body": o.body,
+                "created_at": o.created_at,
+                "disposition": o.disposition,
+                "disposition_reason": o.disposition_reason,
+                "reason_public": o.reason_public,
+                "disposed_at": o.disposed_at,
+                "merged_into": o.merged_into_id,
+                "resulting_article": o.resulting_article_id,
+            }
+            for o in rows[:STAFF_PAGE_SIZE]
+        ]
+        next_after = results[-1]["id"] if len(rows) > STAFF_PAGE_SIZE else None
+        return Response({"next_after": next_after, "results": results})
