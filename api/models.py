@@ -16,6 +16,7 @@ class TokenHolder(models.TextChoices):
 
 class TokenScope(models.TextChoices):
     OPINIONS_READ = "opinions:read", _("读取全部意见及处理结果（工作人员）")
+    BATCHES_SUBMIT = "batches:submit", _("报送联系点意见")
 
 
 def token_hash(raw: str) -> str:
@@ -31,6 +32,15 @@ class ApiToken(models.Model):
     )
     department = models.ForeignKey(
         "referrals.Department", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("承办单位")
+    )
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("代为报送的联络员"),
+        help_text=_("联系点令牌须指定该联系点的一位联络员：接口报送的意见汇总记在他名下。"),
     )
     scope = models.CharField(_("权限范围"), max_length=30, choices=TokenScope.choices)
     prefix = models.CharField(_("令牌前缀"), max_length=12, unique=True, editable=False)
@@ -73,3 +83,20 @@ class ApiTokenUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
+
+
+class IdempotentRequest(models.Model):
+    """The answer to a batch submitted under an Idempotency-Key: sent again when the key comes again."""
+
+    contact_point = models.ForeignKey("contact_points.ContactPoint", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    payload_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact_point", "key"], name="idempotent_request_unique")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -148,3 +148,25 @@ class StaffOpinionSerializer(serializers.Serializer):
 class StaffOpinionPageSerializer(serializers.Serializer):
     next_after = serializers.IntegerField(allow_null=True, help_text=_("下一页的 after 参数 · next page's after"))
     results = StaffOpinionSerializer(many=True)
+
+
+class BatchItemSerializer(serializers.Serializer):
+    article = serializers.CharField(
+        allow_null=True, required=False, help_text=_("条号，如 12 或“第十二条”；对草案整体留空 · article number")
+    )
+    body = serializers.CharField(help_text=_("意见内容，不超过 5000 字 · text"))
+    proposer = serializers.CharField(required=False, help_text=_("提出人 · proposer"))
+    proposer_category = serializers.CharField(required=False, help_text=_("提出人类别，与表格模板相同 · category"))
+
+
+class BatchRequestSerializer(serializers.Serializer):
+    draft = serializers.IntegerField(help_text=_("草案编号 · draft id"))
+    items = BatchItemSerializer(many=True)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    batch = serializers.IntegerField(help_text=_("意见汇总编号 · batch id"))
+    draft = serializers.IntegerField()
+    created = serializers.IntegerField(help_text=_("新建的意见数 · opinions created"))
+    late = serializers.BooleanField(help_text=_("是否逾期报送 · submitted after the deadline"))
+    submitted_at = serializers.DateTimeField(allow_null=True)

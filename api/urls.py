@@ -18,4 +18,5 @@ urlpatterns = [
     path("articles/<int:provision_id>/", views.ArticleDetailView.as_view(), name="article"),
     path("articles/<int:provision_id>/opinions/", views.ArticleOpinionsView.as_view(), name="article_opinions"),
     path("staff/opinions/", views.StaffOpinionsView.as_view(), name="staff_opinions"),
+    path("contact-points/batches/", views.BatchSubmitView.as_view(), name="batches"),
 ]

@@ -5,6 +5,8 @@ shows only what the matching public page shows: published opinions under their p
 reasons, aggregate figures; never a phone, an e-mail, an IP address or an internal opinion in a thread.
 """
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
+from api import services as token_services
 from api.auth import HasScope, TokenAuthentication, TokenRateThrottle
 from api.conditional import ConditionalMixin
 from api.errors import ApiError
@@ -21,6 +24,7 @@ from api.models import TokenHolder, TokenScope
 from api.services import token_use_log
 from comments import selectors as comment_selectors
 from comments.models import Disposition, Opinion, Proposal
+from contact_points.services import ContactPointError, ItemsError
 from drafts.models import DraftPage, DraftStage, DraftStatus, DraftVersion, Provision
 from drafts.selectors import draft_list_published
 from stats import selectors as stats_selectors
@@ -437,3 +441,92 @@ class StaffOpinionsView(TokenView):
         ]
         next_after = results[-1]["id"] if len(rows) > STAFF_PAGE_SIZE else None
         return Response({"next_after": next_after, "results": results})
+
+
+ITEM_FIELDS = {"article", "body", "proposer", "proposer_category"}
+
+
+def _batch_items(data) -> tuple[int, list]:
+    """The request's draft id and items, or an ApiError naming what is wrong (every faulty item listed)."""
+    if not isinstance(data, dict):
+        raise ApiError("invalid", _('请求内容应为 JSON 对象：{"draft": 草案编号, "items": [...]}。'))
+    unknown = sorted(set(data) - {"draft", "items"})
+    if unknown:
+        raise ApiError("unknown_fields", _("不认识的字段：%(fields)s。") % {"fields": "、".join(unknown)})
+    draft_id, items = data.get("draft"), data.get("items")
+    if not isinstance(draft_id, int) or isinstance(draft_id, bool) or not 1 <= draft_id < 2**63:
+        raise ApiError("invalid", _("draft 应为草案编号（整数）。"), detail={"field": "draft"})
+    if not isinstance(items, list):
+        raise ApiError("invalid", _("items 应为意见列表。"), detail={"field": "items"})
+    problems = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append((index, _("每条意见应为 JSON 对象。")))
+            continue
+        extra = sorted(set(item) - ITEM_FIELDS)
+        if extra:
+            problems.append((index, _("不认识的字段：%(fields)s。") % {"fields": "、".join(map(str, extra))}))
+        for name in ("body", "proposer", "proposer_category"):
+            if item.get(name) is not None and not isinstance(item[name], str):
+                problems.append((index, _("%(field)s 应为文字。") % {"field": name}))
+        article = item.get("article")
+        if article is not None and (isinstance(article, bool) or not isinstance(article, int | str)):
+            problems.append((index, _("article 应为条号（如 12 或“第十二条”），对草案整体的意见留空。")))
+    if problems:
+        raise _items_error(problems)
+    return draft_id, items
+
+
+def _items_error(problems) -> ApiError:
+    return ApiError(
+        "items",
+        _("有 %(count)s 处错误，整批没有报送。") % {"count": len(problems)},
+        422,
+        detail=[{"index": index, "message": message} for index, message in problems],
+    )
+
+
+class BatchSubmitView(TokenView):
+    token_holder = TokenHolder.CONTACT_POINT
+    token_scope = TokenScope.BATCHES_SUBMIT
+
+    @extend_schema(
+        summary="联系点报送一批意见 · A contact point submits a batch of opinions",
+        description="与上传表格相同的规则逐条检查；有任何错误则整批不报送，并列出每条错误的序号（从 0 起）和说明。"
+        "必须带 Idempotency-Key 头：同一个键再次提交返回第一次的结果，不会重复报送。请求体不超过 2.5 MB。"
+        "Checked row by row with the spreadsheet upload's rules; any error refuses the whole batch and lists "
+        "every faulty item by index. An Idempotency-Key header is required: the same key again returns the "
+        "first answer and adds nothing. Body at most 2.5 MB.",
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)],
+        request=s.BatchRequestSerializer,
+        responses={201: s.BatchResultSerializer, 200: s.BatchResultSerializer},
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key", "")
+        if not key or len(key) > 100 or not key.isascii() or not key.isprintable():
+            raise ApiError("idempotency_key", _("请提供 Idempotency-Key 头（不超过 100 个 ASCII 字符）。"))
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise ApiError("too_large", _("请求内容超过 2.5 MB 的上限，请分批报送。"), 413)
+        draft_id, items = _batch_items(request.data)
+        draft = draft_list_published().filter(pk=draft_id).first()
+        if draft is None:
+            raise ApiError("not_found", _("没有这部草案。"), 404, detail={"field": "draft"})
+        token = request.auth
+        try:
+            status, body, replayed = token_services.batch_submit(
+                token=token, key=key, payload=request.body, draft=draft, items=items
+            )
+        except ItemsError as exc:
+            raise _items_error(exc.items) from None
+        except ContactPointError as exc:
+            raise ApiError(exc.code or "refused", " ".join(exc.messages), 422) from None
+        except PermissionDenied:
+            raise ApiError("permission_denied", _("令牌代为报送的联络员已不是该联系点的联络员。"), 403) from None
+        response = Response(body, status=200 if replayed else status)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response

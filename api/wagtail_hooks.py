@@ -24,6 +24,7 @@ class ApiTokenForm(WagtailAdminModelForm):
             holder=cleaned.get("holder") or "",
             contact_point=cleaned.get("contact_point"),
             department=cleaned.get("department"),
+            acting_user=cleaned.get("acting_user"),
         )
         try:
             services.token_check(probe)
@@ -68,6 +69,7 @@ class ApiTokenViewSet(SnippetViewSet):
             FieldPanel("holder"),
             FieldPanel("contact_point"),
             FieldPanel("department"),
+            FieldPanel("acting_user"),
             FieldPanel("scope"),
             FieldPanel("expires_at"),
             FieldPanel("rate_per_minute"),

@@ -81,7 +81,7 @@ def test_the_key_is_stored_hashed(db):
         (lambda: _token(expires_at=timezone.now() - timedelta(seconds=1))[1], 401, "token_expired"),
         (lambda: _revoked(), 401, "token_revoked"),
         (lambda: _token(holder="department", department=DepartmentFactory())[1], 403, "permission_denied"),
-        (lambda: _token(holder="contact_point", contact_point=ContactPointFactory())[1], 403, "permission_denied"),
+        (lambda: _point_token()[1], 403, "permission_denied"),
     ],
 )
 def test_refused_tokens_get_json_errors_and_no_data(client, opinions, make, status, code):
@@ -91,6 +91,15 @@ def test_refused_tokens_get_json_errors_and_no_data(client, opinions, make, stat
     body = response.json()
     assert body["code"] == code and any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
     assert "线下意见" not in response.content.decode()
+
+
+def _point_token(scope: str = "batches:submit", **fields):
+    from cms.roles import Role
+
+    point = ContactPointFactory()
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    point.coordinators.add(coordinator)
+    return _token(holder="contact_point", contact_point=point, acting_user=coordinator, scope=scope, **fields)
 
 
 def _revoked() -> str:
@@ -134,6 +143,8 @@ def test_binding_must_match_the_holder(db):
         _token(holder="department")
     with pytest.raises(ValidationError):
         _token(holder="staff", contact_point=ContactPointFactory())
+    with pytest.raises(ValidationError):  # a contact point token acts for one of the point's coordinators
+        _token(holder="contact_point", contact_point=ContactPointFactory(), acting_user=UserFactory())
     assert not ApiToken.objects.exists()
 
 
