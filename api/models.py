@@ -17,6 +17,7 @@ class TokenHolder(models.TextChoices):
 class TokenScope(models.TextChoices):
     OPINIONS_READ = "opinions:read", _("读取全部意见及处理结果（工作人员）")
     BATCHES_SUBMIT = "batches:submit", _("报送联系点意见")
+    REFERRALS = "referrals", _("办理转办（承办单位）")
 
 
 def token_hash(raw: str) -> str:

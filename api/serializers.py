@@ -170,3 +170,41 @@ class BatchResultSerializer(serializers.Serializer):
     created = serializers.IntegerField(help_text=_("新建的意见数 · opinions created"))
     late = serializers.BooleanField(help_text=_("是否逾期报送 · submitted after the deadline"))
     submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReferralSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("转办编号 · referral id"))
+    draft = serializers.IntegerField()
+    draft_title = serializers.CharField()
+    state = serializers.CharField(help_text=_("状态：sent / acknowledged / replied / closed · state"))
+    instructions = serializers.CharField(help_text=_("交办要求 · instructions"))
+    deadline = serializers.DateTimeField(help_text=_("办理期限 · deadline"))
+    overdue = serializers.BooleanField(help_text=_("是否逾期 · overdue"))
+    created_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    replied_at = serializers.DateTimeField(allow_null=True)
+    reply = serializers.CharField()
+    revision = serializers.IntegerField(help_text=_("版本号，答复时带上以防覆盖 · revision, sent back with a reply"))
+
+
+class ReferralOpinionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    article = serializers.CharField(help_text=_("条文 · article"))
+    channel = serializers.CharField()
+    body = serializers.CharField(help_text=_("意见内容（联系方式已隐去）· text, contact details blanked"))
+    created_at = serializers.DateTimeField()
+
+
+class ReferralDetailSerializer(ReferralSerializer):
+    opinions = ReferralOpinionSerializer(many=True)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text=_("文件名 · file name"))
+    content_base64 = serializers.CharField(help_text=_("文件内容，Base64 编码 · content, base64"))
+
+
+class ReplyRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text=_("答复内容 · reply"))
+    revision = serializers.IntegerField(required=False, help_text=_("读取时的 revision · revision read"))
+    attachments = AttachmentSerializer(many=True, required=False)

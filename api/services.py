@@ -23,6 +23,10 @@ def token_check(token: ApiToken) -> None:
         token.acting_user_id and token.acting_user.has_perm("contact_points.work_for_point", token.contact_point)
     ):
         raise ValidationError(_("联系点令牌须指定该联系点的一位联络员。"))
+    if token.holder == TokenHolder.DEPARTMENT and not (
+        token.acting_user_id and token.department.liaisons.filter(pk=token.acting_user_id).exists()
+    ):
+        raise ValidationError(_("承办单位令牌须指定该单位的一位联络人。"))
     if token.holder == TokenHolder.STAFF and (token.department_id or token.contact_point_id):
         raise ValidationError(_("工作人员令牌不能绑定联系点或承办单位。"))
 

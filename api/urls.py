@@ -20,3 +20,10 @@ urlpatterns = [
     path("staff/opinions/", views.StaffOpinionsView.as_view(), name="staff_opinions"),
     path("contact-points/batches/", views.BatchSubmitView.as_view(), name="batches"),
 ]
+
+urlpatterns += [
+    path("referrals/", views.ReferralListView.as_view(), name="referrals"),
+    path("referrals/<int:referral_id>/", views.ReferralDetailView.as_view(), name="referral"),
+    path("referrals/<int:referral_id>/acknowledge/", views.ReferralAcknowledgeView.as_view(), name="acknowledge"),
+    path("referrals/<int:referral_id>/reply/", views.ReferralReplyView.as_view(), name="reply"),
+]

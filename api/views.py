@@ -5,6 +5,9 @@ shows only what the matching public page shows: published opinions under their p
 reasons, aggregate figures; never a phone, an e-mail, an IP address or an internal opinion in a thread.
 """
 
+import base64
+import binascii
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -27,6 +30,9 @@ from comments.models import Disposition, Opinion, Proposal
 from contact_points.services import ContactPointError, ItemsError
 from drafts.models import DraftPage, DraftStage, DraftStatus, DraftVersion, Provision
 from drafts.selectors import draft_list_published
+from handling.services import ConflictError, HandlingError
+from referrals import selectors as referral_selectors
+from referrals import services as referral_services
 from stats import selectors as stats_selectors
 
 PAGE_SIZE = 20
@@ -530,3 +536,129 @@ class BatchSubmitView(TokenView):
         if replayed:
             response["Idempotent-Replayed"] = "true"
         return response
+
+
+class ReferralMixin:
+    token_holder = TokenHolder.DEPARTMENT
+    token_scope = TokenScope.REFERRALS
+
+    def referral(self, request, referral_id: int):
+        found = referral_selectors.referrals_of_liaison(request.auth.acting_user).filter(
+            pk=referral_id, department_id=request.auth.department_id
+        )
+        referral = found.first()
+        if referral is None:
+            raise ApiError("not_found", _("没有找到这件转办。"), 404)
+        return referral
+
+
+def _referral_data(referral, now) -> dict:
+    return {
+        "id": referral.pk,
+        "draft": referral.draft_id,
+        "draft_title": referral.draft.title,
+        "state": referral.state,
+        "instructions": referral.instructions,
+        "deadline": referral.deadline,
+        "overdue": referral.state in referral_selectors.IN_HAND and referral.deadline < now,
+        "created_at": referral.created_at,
+        "acknowledged_at": referral.acknowledged_at,
+        "replied_at": referral.replied_at,
+        "reply": referral.reply,
+        "revision": referral.revision,
+    }
+
+
+def _handling_error(exc: HandlingError) -> ApiError:
+    status = 409 if isinstance(exc, ConflictError) else 422
+    return ApiError(exc.code or "refused", " ".join(exc.messages), status)
+
+
+class ReferralListView(ReferralMixin, TokenView):
+    @extend_schema(
+        summary="本单位的转办 · The department's referrals",
+        description="与联络人收件箱相同：open 未办结 / overdue 逾期 / closed 已办结。As the liaison inbox.",
+        parameters=[OpenApiParameter("show", str, enum=list(referral_selectors.INBOX_FILTERS))],
+        responses=s.ReferralSerializer(many=True),
+    )
+    def get(self, request):
+        show = _choice_param(request, "show", list(referral_selectors.INBOX_FILTERS)) or "open"
+        now = timezone.now()
+        referrals = referral_selectors.referral_inbox(user=request.auth.acting_user, show=show, now=now).filter(
+            department_id=request.auth.department_id
+        )
+        return Response([_referral_data(r, now) for r in referrals[:500]])
+
+
+class ReferralDetailView(ReferralMixin, TokenView):
+    @extend_schema(summary="一件转办及其意见 · One referral with its opinions", responses=s.ReferralDetailSerializer)
+    def get(self, request, referral_id: int):
+        referral = self.referral(request, referral_id)
+        data = _referral_data(referral, timezone.now())
+        data["opinions"] = [
+            {
+                "id": o.pk,
+                "article": o.article.label if o.article_id else "",
+                "channel": o.channel,
+                "body": referral_selectors.redact_contact_details(o.body),
+                "created_at": o.created_at,
+            }
+            for o in referral_selectors.referral_opinions(referral, for_staff=False)
+        ]
+        return Response(data)
+
+
+class ReferralAcknowledgeView(ReferralMixin, TokenView):
+    @extend_schema(summary="签收 · Acknowledge", request=None, responses=s.ReferralSerializer)
+    def post(self, request, referral_id: int):
+        referral = self.referral(request, referral_id)
+        try:
+            referral = referral_services.referral_acknowledge(liaison=request.auth.acting_user, referral_id=referral.pk)
+        except HandlingError as exc:
+            raise _handling_error(exc) from None
+        except PermissionDenied:
+            raise ApiError("permission_denied", _("这个令牌无权进行此操作。"), 403) from None
+        return Response(_referral_data(referral, timezone.now()))
+
+
+class ReferralReplyView(ReferralMixin, TokenView):
+    @extend_schema(
+        summary="答复（可带附件）· Reply, with attachments",
+        description="与联络人收件箱相同的规则和期限；附件以 Base64 提交。Same rules as the liaison inbox.",
+        request=s.ReplyRequestSerializer,
+        responses=s.ReferralSerializer,
+    )
+    def post(self, request, referral_id: int):
+        referral = self.referral(request, referral_id)
+        data = request.data
+        if not isinstance(data, dict) or set(data) - {"text", "revision", "attachments"}:
+            raise ApiError("invalid", _("请求内容应为 JSON 对象，只含 text、revision、attachments。"))
+        text, revision, attachments = data.get("text"), data.get("revision"), data.get("attachments") or []
+        if not isinstance(text, str):
+            raise ApiError("invalid", _("text 应为答复内容（文字）。"), detail={"field": "text"})
+        if revision is not None and (not isinstance(revision, int) or isinstance(revision, bool)):
+            raise ApiError("invalid", _("revision 应为整数。"), detail={"field": "revision"})
+        files = []
+        if not isinstance(attachments, list):
+            raise ApiError("invalid", _("attachments 应为列表。"), detail={"field": "attachments"})
+        for index, item in enumerate(attachments):
+            try:
+                name, content = item["name"], item["content_base64"]
+                if not isinstance(name, str) or not name.strip() or not isinstance(content, str):
+                    raise TypeError
+                files.append((name.strip(), base64.b64decode(content, validate=True)))
+            except (TypeError, KeyError, ValueError, binascii.Error):
+                raise ApiError(
+                    "invalid",
+                    _('第 %(n)s 个附件应为 {"name": 文件名, "content_base64": Base64 内容}。') % {"n": index + 1},
+                    detail={"field": "attachments", "index": index},
+                ) from None
+        try:
+            referral = referral_services.referral_reply(
+                liaison=request.auth.acting_user, referral_id=referral.pk, text=text, files=files, revision=revision
+            )
+        except HandlingError as exc:
+            raise _handling_error(exc) from None
+        except PermissionDenied:
+            raise ApiError("permission_denied", _("这个令牌无权进行此操作。"), 403) from None
+        return Response(_referral_data(referral, timezone.now()))

@@ -80,7 +80,7 @@ def test_the_key_is_stored_hashed(db):
         (lambda: "lt_nothing_wrong", 401, "authentication_failed"),
         (lambda: _token(expires_at=timezone.now() - timedelta(seconds=1))[1], 401, "token_expired"),
         (lambda: _revoked(), 401, "token_revoked"),
-        (lambda: _token(holder="department", department=DepartmentFactory())[1], 403, "permission_denied"),
+        (lambda: _department_token()[1], 403, "permission_denied"),
         (lambda: _point_token()[1], 403, "permission_denied"),
     ],
 )
@@ -100,6 +100,15 @@ def _point_token(scope: str = "batches:submit", **fields):
     coordinator = UserFactory(roles=[Role.COORDINATOR])
     point.coordinators.add(coordinator)
     return _token(holder="contact_point", contact_point=point, acting_user=coordinator, scope=scope, **fields)
+
+
+def _department_token():
+    from cms.roles import Role
+
+    department = DepartmentFactory()
+    liaison = UserFactory(roles=[Role.LIAISON])
+    department.liaisons.add(liaison)
+    return _token(holder="department", department=department, acting_user=liaison, scope="referrals")
 
 
 def _revoked() -> str:
