@@ -268,8 +268,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "地方立法征求意见平台开放接口 · Public consultation API",
-    "DESCRIPTION": "公开的草案、条文、已发布意见、反馈和统计，只读，无需账号；不含个人信息。"
-    "Public drafts, articles, published opinions, feedback and statistics: read-only, no account, no personal data.",
+    "DESCRIPTION": "公开的草案、条文、已发布意见、反馈和统计：只读，无需账号，不含个人信息。"
+    "联系点报送、承办单位办理、工作人员读取全部意见须使用管理后台创建的接口令牌（Bearer）。"
+    "Public drafts, articles, published opinions, feedback and statistics: read-only, no account, no personal data. "
+    "Contact points' batches, departments' referrals and staff reads need an API token (Bearer) made in the admin.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
