@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Channel, Disposition, ModerationState, Opinion, Proposal
-from tests.factories import DraftFactory, UserFactory
+from tests.factories import DraftFactory, UserFactory, sample_text
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +194,29 @@ def test_schema_and_local_docs(client):
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+
+
+def test_tree_and_opinion_pages_cost_a_fixed_number_of_queries(client, draft, draft_index, article, author):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count(f"/api/v1/drafts/{draft.pk}/versions/1/")
+    big = DraftFactory(index=draft_index, slug="big", text=sample_text(60))
+    assert count(f"/api/v1/drafts/{big.pk}/versions/1/") == small
+    few = count(f"/api/v1/articles/{article.pk}/opinions/")
+    for i in range(15):
+        opinion = Opinion.objects.create(
+            draft=draft,
+            version=draft.current_version,
+            article=article,
+            author=author,
+            body=f"意见{i}",
+            moderation_state=ModerationState.PUBLISHED,
+        )
+        Proposal.objects.create(opinion=opinion, kind="modify", base_text="", text="新写法")
+    assert count(f"/api/v1/articles/{article.pk}/opinions/") <= few + 1  # + the proposals' one query
