@@ -251,6 +251,7 @@ class ItemSource(models.TextChoices):
     MANUAL = "manual", _("逐条录入")
     NOTES = "notes", _("会议纪要")
     SHEET = "sheet", _("表格导入")
+    API = "api", _("接口报送")
 
 
 class BatchItem(models.Model):

@@ -331,6 +331,54 @@ def batch_import_sheet(*, user, batch: OpinionBatch, name: str, data: bytes) -> 
     return len(result.rows)
 
 
+class ItemsError(ContactPointError):
+    """Records refused as a whole; ``items`` lists every problem as (index from 0, Chinese message)."""
+
+    def __init__(self, items: list[tuple[int, str]]):
+        super().__init__(_("有 %(count)s 处错误，整批没有报送。") % {"count": len(items)}, code="items")
+        self.items = items
+
+
+@transaction.atomic
+def batch_submit_items(*, user, contact_point: ContactPoint, draft: DraftPage, items: list, now=None) -> Submission:
+    """A contact point's system reports opinions in one call: checked row by row exactly as the spreadsheet
+    upload, then put in a new batch and submitted; any error refuses the whole call (nothing is stored)."""
+    if len(items) > MAX_BATCH_ITEMS:
+        raise ContactPointError(
+            _("一份意见汇总最多 %(limit)s 条意见。请先报送这一份，再新建一份。") % {"limit": MAX_BATCH_ITEMS},
+            code="too_many",
+        )
+    if not items:
+        raise ContactPointError(_("这份意见汇总还没有意见，不能报送。"), code="empty")
+    batch = batch_open(user=user, contact_point=contact_point, draft=draft)
+    batch = _lock_editable(user, batch)
+    if batch.items.exists():
+        raise ContactPointError(
+            _("这个联系点在平台上有一份正在编辑的意见汇总，请先报送或清空它，再通过接口报送。"),
+            code="batch_in_progress",
+        )
+    articles = _article_ids(batch.version_id)
+    rows, errors = spreadsheet.read_items(items, known_articles=set(articles))
+    if errors:
+        raise ItemsError(errors)
+    BatchItem.objects.bulk_create(
+        [
+            BatchItem(
+                batch=batch,
+                source=ItemSource.API,
+                article_id=articles.get(row.article) if row.article else None,
+                body=row.body,
+                proposer_name=row.proposer,
+                proposer_category=row.category,
+                position=i + 1,
+            )
+            for i, row in enumerate(rows)
+        ],
+        batch_size=2000,
+    )
+    return batch_submit(user=user, batch_id=batch.pk, now=now)
+
+
 @dataclass
 class Submission:
     batch: OpinionBatch

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice
@@ -393,6 +393,34 @@ def _read_row(
     if len(errors) > found:
         return None
     return SheetRow(line=line, article=article, body=body, proposer=proposer, category=category)
+
+
+class _IndexedErrors:
+    """Problems of records (the API's batch) by their index from 0, every one listed."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def add(self, line: int | None, message: str) -> None:
+        self.found.append((line if line is not None else -1, message))
+
+
+def read_items(
+    items: Sequence[Mapping[str, object]], *, known_articles: set[int]
+) -> tuple[list[SheetRow], list[tuple[int, str]]]:
+    """Opinions given as records ({"article", "body", "proposer", "proposer_category"}), each checked exactly
+    as a row of the spreadsheet template; the rows (``line`` is the index) and every problem by index."""
+    errors = _IndexedErrors()
+    rows: list[SheetRow] = []
+    for index, item in enumerate(items):
+        values = (item.get("article"), item.get("body"), item.get("proposer"), item.get("proposer_category"))
+        row = _read_row(index, values, columns=(0, 1, 2, 3), known_articles=known_articles, errors=errors)  # type: ignore[arg-type]
+        if row is not None:
+            rows.append(row)
+    return rows, errors.found
 
 
 def _parse_article(value: object) -> int | None:

@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "contact_points",
     "stats",
     "search",
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
@@ -268,4 +272,29 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
+}
+
+# The REST API (/api/v1/, the api app): JSON only, errors as {"code", "message"} in Chinese, the OpenAPI 3
+# schema by drf-spectacular and its Swagger UI served from the sidecar package (no CDN).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "地方立法征求意见平台开放接口 · Public consultation API",
+    "DESCRIPTION": "公开的草案、条文、已发布意见、反馈和统计：只读，无需账号，不含个人信息。"
+    "联系点报送、承办单位办理、工作人员读取全部意见须使用管理后台创建的接口令牌（Bearer）。"
+    "Public drafts, articles, published opinions, feedback and statistics: read-only, no account, no personal data. "
+    "Contact points' batches, departments' referrals and staff reads need an API token (Bearer) made in the admin.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.schema.only_this_api"],
 }
