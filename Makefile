@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/legislation
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/legislation_bench
 PYTEST_ARGS ?=
 
-.PHONY: run test test-pg lint bench venv demo messages clean
+.PHONY: run test test-pg lint bench faults venv demo messages clean
 
 venv: $(STAMP)
 
@@ -58,3 +58,8 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles media bench/results.json
+
+## Fault suite against gunicorn, the task cluster, PostgreSQL, Redis and a fake Elasticsearch (not part of
+## `make test`; FAULTS_ARGS=--short for CI).
+faults: venv
+	$(PY) -m bench.faults $(FAULTS_ARGS)
