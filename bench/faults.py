@@ -14,6 +14,7 @@ Figures this suite does not measure yet are printed as ``not measured``, never a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -86,7 +87,9 @@ def es_hung_page_ms(workdir: Path, page_path: str, log) -> float:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     es_url = f"http://127.0.0.1:{server.server_address[1]}"
-    web = Gunicorn(workdir, REDIS_URL, workers=2, worker_class="gthread", threads=4, extra_env={"ELASTICSEARCH_URL": es_url})
+    web = Gunicorn(
+        workdir, REDIS_URL, workers=2, worker_class="gthread", threads=4, extra_env={"ELASTICSEARCH_URL": es_url}
+    )
     web.start()
     try:
         searches = [
@@ -131,10 +134,8 @@ def stuck_jobs(workdir: Path, draft, user, short: bool, log) -> int:
             time.sleep(0.01)
         # SIGKILL the whole cluster (its workers too) while the job is taken or just queued
         for pid in [cluster.process.pid, *_descendants(cluster.process.pid)]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         cluster.process.wait()
         log(f"  export {job.pk} ({fmt}) was {state} when its cluster was killed")
     cluster = TaskCluster(workdir, env)
