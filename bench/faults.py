@@ -119,7 +119,7 @@ def stuck_jobs(workdir: Path, draft, user, short: bool, log) -> int:
 
     env = {**Gunicorn(workdir, REDIS_URL, 1, "sync", 1).env}
     if short:
-        env["EXPORT_STALE_SECONDS"] = "5"
+        env["EXPORT_STALE_SECONDS"] = env["EXPORT_QUEUED_LOST_SECONDS"] = "5"
     jobs = []
     for fmt in ("docx", "xlsx", "csv"):
         cluster = TaskCluster(workdir, env)
