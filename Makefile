@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/legislation
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/legislation_bench
 PYTEST_ARGS ?=
 
-.PHONY: run test test-pg lint bench venv demo messages clean axe
+.PHONY: run test test-pg lint bench faults venv demo messages clean axe
 
 venv: $(STAMP)
 
@@ -64,3 +64,8 @@ clean:
 AXE_DIR ?= $(HOME)/.cache/legislation-tests
 axe:
 	mkdir -p $(AXE_DIR) && npm install --prefix $(AXE_DIR) --no-audit --no-fund axe-core@4.10.2
+
+## Fault suite against gunicorn, the task cluster, PostgreSQL, Redis and a fake Elasticsearch (not part of
+## `make test`; FAULTS_ARGS=--short for CI).
+faults: venv
+	$(PY) -m bench.faults $(FAULTS_ARGS)

@@ -223,7 +223,7 @@ QUEUE_DEBOUNCE_SECONDS = env_int("QUEUE_DEBOUNCE_SECONDS", 5)
 # Exports: a job whose worker has not beaten for this long is queued again (at most this many tries); a
 # queued job no worker took for this long was lost by the broker and is queued again.
 EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 60)
-EXPORT_QUEUED_LOST_SECONDS = env_int("EXPORT_QUEUED_LOST_SECONDS", 600)
+EXPORT_QUEUED_LOST_SECONDS = env_int("EXPORT_QUEUED_LOST_SECONDS", 90)
 EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3)
 
 Q_CLUSTER = {
