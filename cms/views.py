@@ -25,7 +25,6 @@ from cms.forms import (
     SetPasswordForm,
 )
 from cms.selectors import normalize_identifier, user_by_identifier
-from cms.throttle import Throttle, client_ip
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -94,14 +93,6 @@ def confirm_link(request, token: str):
     return redirect("accounts:login")
 
 
-LOGIN_PER_ACCOUNT = Throttle(
-    "login-account", limit=settings.LOGIN_THROTTLE_PER_ACCOUNT, window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS
-)
-LOGIN_PER_IP = Throttle(
-    "login-ip", limit=settings.LOGIN_THROTTLE_PER_IP, window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS
-)
-
-
 def safe_next_url(request, default: str = "") -> str:
     """The `next` the request asks for (form or query), if it stays on this site; otherwise `default`."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
@@ -116,19 +107,16 @@ def login_view(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         identifier = normalize_identifier(form.cleaned_data["identifier"])
-        ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT)
-        if LOGIN_PER_ACCOUNT.is_blocked(identifier) or LOGIN_PER_IP.is_blocked(ip):
+        # The limits are counted in the backend (cms.auth_backends), on every sign-in path.
+        user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
+        if user is not None:
+            login(request, user)
+            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+        if getattr(request, "login_throttled", False):
             minutes = settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60
             form.add_error(None, _("登录失败次数过多，请 %(minutes)d 分钟后再试，或重置密码。") % {"minutes": minutes})
             status = 429
         else:
-            user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
-            if user is not None:
-                LOGIN_PER_ACCOUNT.reset(identifier)
-                login(request, user)
-                return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-            LOGIN_PER_ACCOUNT.hit(identifier)
-            LOGIN_PER_IP.hit(ip)
             pending = user_by_identifier(identifier)
             if (
                 pending is not None
