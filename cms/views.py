@@ -24,7 +24,7 @@ from cms.forms import (
     RegisterForm,
     SetPasswordForm,
 )
-from cms.selectors import normalize_identifier, user_by_identifier
+from cms.selectors import identifier_kind, normalize_identifier, user_by_identifier
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -45,19 +45,21 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.user_register(
+            services.user_register(
                 identifier=data["identifier"], password=data["password"], display_name=data["display_name"]
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            if user.email:
+            # The same answer when the identifier already has an account (user is None then): its owner is
+            # sent a message, and no one else learns that it exists.
+            if identifier_kind(normalize_identifier(data["identifier"])) == "email":
                 messages.success(
                     request, _("注册成功。确认邮件已发送至您的邮箱，请点击邮件中的链接或输入验证码完成确认。")
                 )
             else:
                 messages.success(request, _("注册成功。验证码已通过短信发送，请输入验证码完成确认。"))
-            return redirect(_confirm_url(user.email or user.phone))
+            return redirect(_confirm_url(normalize_identifier(data["identifier"])))
     return render(request, "accounts/register.html", {"form": form})
 
 
