@@ -93,8 +93,10 @@ def user_register(*, identifier: str, password: str, display_name: str = "") -> 
         # The same answer as a new registration (issue 21: no one learns who is registered). The owner gets
         # what helps them: the confirmation again, or a way to reset the password of their confirmed account.
         purpose = Verification.Purpose.CONFIRM if existing.confirmed_at is None else Verification.Purpose.RESET
+        if kind == Verification.Channel.PHONE:
+            _count_text()  # the day's cap answers the same as for a new number
         with contextlib.suppress(ValidationError):  # the account's own send limit: say nothing different
-            verification_send(user=existing, purpose=purpose, channel=kind)
+            verification_send(user=existing, purpose=purpose, channel=kind, text_counted=True)
         return None
     user.full_clean(exclude=["password"])
     try:
@@ -115,10 +117,12 @@ def _validate_new_password(password: str, user: User) -> None:
         raise ValidationError({"password": exc.messages}) from None
 
 
-def verification_send(*, user: User, purpose: str, channel: str) -> Verification:
+def verification_send(*, user: User, purpose: str, channel: str, text_counted: bool = False) -> Verification:
     """Issue a link and a code, and send them once the transaction commits."""
     if not SEND_THROTTLE.hit(f"{user.pk}:{purpose}") <= SEND_THROTTLE.limit:
         raise ValidationError(_("发送过于频繁，请一小时后再试。"))
+    if channel == Verification.Channel.PHONE and not text_counted:
+        _count_text()
     token = secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
@@ -135,6 +139,29 @@ def verification_send(*, user: User, purpose: str, channel: str) -> Verification
     language = translation.get_language() or settings.LANGUAGE_CODE
     transaction.on_commit(lambda: _deliver(verification, token=token, code=code, language=language))
     return verification
+
+
+def _count_text() -> None:
+    """Count one text against the day's cap (atomic); the text that reaches it alerts the staff once."""
+    cap = settings.SMS_DAILY_CAP
+    day = timezone.localdate()
+    count = Throttle("sms-daily", limit=cap, window_seconds=2 * 86400).hit(day.isoformat())
+    if count == cap:
+        transaction.on_commit(lambda: _alert_staff_sms_cap(day=day, cap=cap))
+    if count > cap:
+        raise ValidationError(_("今天的短信发送量已达上限，请改用电子邮箱，或明天再试。"))
+
+
+def _alert_staff_sms_cap(*, day, cap: int) -> None:
+    from cms.roles import Role
+
+    staff = get_user_model().objects.filter(is_active=True, groups__name=str(Role.STAFF)).exclude(email="")
+    recipients = sorted(set(staff.values_list("email", flat=True)) | {email for _name, email in settings.ADMINS})
+    try:
+        emails.send("accounts/sms_cap", recipients, {"day": day.isoformat(), "cap": cap})
+    except Exception:
+        logger.exception("could not alert staff that the daily SMS cap was reached")
+    logger.warning("daily SMS cap of %s reached on %s", cap, day)
 
 
 def _deliver(verification: Verification, *, token: str, code: str, language: str) -> None:

@@ -25,6 +25,7 @@ from cms.forms import (
     SetPasswordForm,
 )
 from cms.selectors import identifier_kind, normalize_identifier, user_by_identifier
+from cms.throttle import Throttle, client_ip, hit_all
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -40,10 +41,29 @@ def _confirm_url(identifier: str) -> str:
     return reverse("accounts:confirm") + "?" + urlencode({"who": identifier})
 
 
+REGISTER_PER_IP_HOUR = Throttle("register-ip-hour", limit=settings.REGISTER_PER_IP_HOUR, window_seconds=3600)
+REGISTER_PER_IP_DAY = Throttle("register-ip-day", limit=settings.REGISTER_PER_IP_DAY, window_seconds=86400)
+CODE_PAGES_PER_IP = Throttle("code-pages-ip", limit=settings.CODE_PAGES_PER_IP, window_seconds=15 * 60)
+
+
+def _over_limit(request, *throttles: Throttle) -> bool:
+    """Count this request against the client address's windows (atomically); True when one is passed."""
+    ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT)
+    hits = [(throttle, ip) for throttle in throttles]
+    return any(count > throttle.limit for count, (throttle, _ip) in zip(hit_all(hits), hits, strict=True))
+
+
+def _too_many(request, template: str, context: dict):
+    context["form"].add_error(None, _("来自您的网络地址的请求过多，请稍后再试。"))
+    return render(request, template, context, status=429)
+
+
 def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if _over_limit(request, REGISTER_PER_IP_HOUR, REGISTER_PER_IP_DAY):
+            return _too_many(request, "accounts/register.html", {"form": form})
         try:
             services.user_register(
                 identifier=data["identifier"], password=data["password"], display_name=data["display_name"]
@@ -65,6 +85,8 @@ def register(request):
 
 def confirm(request):
     """Confirm with the six-digit code; also where a new message can be requested."""
+    if request.method == "POST" and _over_limit(request, CODE_PAGES_PER_IP):
+        return _too_many(request, "accounts/confirm.html", {"form": CodeForm(request.POST)})
     if request.method == "POST" and "resend" in request.POST:
         identifier = normalize_identifier(request.POST.get("identifier", ""))
         try:
@@ -134,6 +156,8 @@ def login_view(request):
 def password_reset(request):
     form = IdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if _over_limit(request, CODE_PAGES_PER_IP):
+            return _too_many(request, "accounts/password_reset.html", {"form": form})
         identifier = normalize_identifier(form.cleaned_data["identifier"])
         try:
             services.password_reset_request(identifier=identifier)
@@ -148,6 +172,8 @@ def password_reset(request):
 def password_reset_code(request):
     form = CodeSetPasswordForm(request.POST or None, initial={"identifier": request.GET.get("who", "")})
     if request.method == "POST" and form.is_valid():
+        if _over_limit(request, CODE_PAGES_PER_IP):
+            return _too_many(request, "accounts/password_reset_code.html", {"form": form})
         data = form.cleaned_data
         try:
             services.password_reset_with_code(
