@@ -1,0 +1,36 @@
+"""The public feedback page counts opinions collected internally (letters, e-mails, contact points) but never
+shows their text or their proposers (issue 21, item 5)."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Channel, Disposition
+from tests.handling.test_exports import at_contact_point, make, offline
+from tests.handling.test_services import _close
+
+pytestmark = pytest.mark.django_db
+
+
+def test_feedback_counts_internal_opinions_without_their_text_or_proposer(client, draft, article, citizen):
+    online = make(draft, article, author=citizen, body="网上意见：建议写明公示期限。", disposition=Disposition.ADOPTED)
+    letter = offline(
+        draft,
+        article,
+        channel=Channel.LETTER,
+        proposer_name="林某",
+        body="来信：电话13912345678",
+        disposition="adopted",
+    )
+    point = at_contact_point(draft, article, proposer_name="蓝某某", body="联系点座谈意见", disposition="not_adopted")
+    mail = offline(draft, None, channel=Channel.EMAIL, proposer_name="赵某", body="邮件意见全文", disposition="adopted")
+    _close(draft)
+    url = reverse("comments:feedback", args=[draft.pk])
+    summary = client.get(url).content.decode()
+    assert "共收到意见 4 条" in summary  # every channel is counted
+    detail = client.get(url, {"article": article.pk}).content.decode()
+    assert online.body in detail
+    for hidden in (letter.body, point.body, "林某", "蓝某某", "13912345678"):
+        assert hidden not in detail
+    assert "另有 2 条通过来信、基层立法联系点等线下渠道收集的意见" in detail
+    general = client.get(url, {"article": "general"}).content.decode()
+    assert mail.body not in general and "赵某" not in general and "另有 1 条" in general
