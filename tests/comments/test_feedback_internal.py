@@ -34,3 +34,22 @@ def test_feedback_counts_internal_opinions_without_their_text_or_proposer(client
     assert "另有 2 条通过来信、基层立法联系点等线下渠道收集的意见" in detail
     general = client.get(url, {"article": "general"}).content.decode()
     assert mail.body not in general and "赵某" not in general and "另有 1 条" in general
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["林某 13912345678", "林某 139 1234 5678", "林某 139-1234-5678", "林某 +86 139 1234 5678", "lin@example.com 林某"],
+)
+def test_proposer_names_are_scrubbed_of_contact_details(draft, typed):
+    from comments.models import Channel
+    from comments.services import OfflineOpinion, opinions_import
+
+    (opinion,) = opinions_import(
+        draft=draft,
+        version=draft.current_version,
+        channel=Channel.LETTER,
+        opinions=[OfflineOpinion(body="意见", proposer_name=typed)],
+    )
+    opinion.refresh_from_db()
+    assert "林某" in opinion.proposer_name and "（已隐去）" in opinion.proposer_name
+    assert not any(ch.isdigit() for ch in opinion.proposer_name) and "@" not in opinion.proposer_name
