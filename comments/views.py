@@ -286,7 +286,11 @@ def _refused(request, exc: OpinionError, back: str):
 
 @require_POST
 def support(request, opinion_id: int):
-    opinion = get_object_or_404(Opinion.objects.select_related("draft", "article"), pk=opinion_id)
+    # Only a public opinion can be supported: any other (pending, internal, hidden, missing) is the same 404,
+    # so the answer does not tell where an opinion nobody may see sits (issue 21, item 8).
+    opinion = selectors.public_opinion(opinion_id)
+    if opinion is None:
+        raise Http404(_("这条意见不存在或已不再公开。"))
     _live_draft(opinion.draft_id)
     back = safe_next_url(request, _opinion_url(opinion))
     if not request.user.is_authenticated:

@@ -53,3 +53,20 @@ def test_proposer_names_are_scrubbed_of_contact_details(draft, typed):
     opinion.refresh_from_db()
     assert "林某" in opinion.proposer_name and "（已隐去）" in opinion.proposer_name
     assert not any(ch.isdigit() for ch in opinion.proposer_name) and "@" not in opinion.proposer_name
+
+
+@pytest.mark.parametrize("state", ["internal", "pending", "hidden", "rejected", "withdrawn"])
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_support_of_an_opinion_one_may_not_see_is_the_404_of_a_missing_one(
+    client, draft, article, citizen, state, logged_in
+):
+    from tests.factories import UserFactory
+
+    if logged_in:
+        client.force_login(UserFactory())
+    unseen = make(draft, article, author=citizen, moderation_state=state)
+    for accept in ("text/html", "application/json"):
+        missing = client.post("/opinions/999999/support/", HTTP_ACCEPT=accept)
+        hidden = client.post(f"/opinions/{unseen.pk}/support/", HTTP_ACCEPT=accept)
+        assert missing.status_code == hidden.status_code == 404
+        assert "Location" not in hidden
