@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from cms import services
 from cms.forms import (
@@ -263,3 +264,12 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A missing or stale CSRF token: say so in the reader's language, and how not to lose the text."""
     return render(request, "403_csrf.html", status=403)
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """Wagtail's admin logout, by POST only: any other method gets 405 and keeps its session."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)

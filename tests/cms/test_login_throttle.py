@@ -120,3 +120,16 @@ def test_on_redis_the_account_count_is_shared_and_atomic(redis_cache, moderator,
     """The same interleaving on a real Redis (production's cache): one atomic INCR per attempt."""
     test_parallel_guesses_cannot_all_pass_the_check(moderator, monkeypatch)
     assert authenticate(RequestFactory().post(UTIL_LOGIN), username="MODERATOR@example.com", password=PASSWORD) is None
+
+
+@pytest.mark.parametrize("method", ["get", "head", "put", "delete"])
+def test_admin_logout_only_by_post(client, method):
+    from cms.roles import Role
+
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    response = getattr(client, method)("/admin/logout/")
+    assert response.status_code == 405
+    assert "sessionid" not in response.cookies
+    assert client.get("/admin/").status_code == 200  # still logged in
+    assert client.post("/admin/logout/").status_code == 302
+    assert client.get("/admin/").status_code == 302  # logged out by the POST
