@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("站点与账号")
+
+    def ready(self):
+        from cms import checks  # noqa: F401  (registers the deployment checks)

@@ -1,11 +1,42 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
-from cms.selectors import user_by_identifier
+from cms.selectors import normalize_identifier, user_by_identifier
+from cms.throttle import Throttle, client_ip, hit_all
+
+
+def login_throttles() -> tuple[Throttle, Throttle]:
+    """The sign-in limits per account and per address (read from settings at call time, so tests can change them)."""
+    window = settings.LOGIN_THROTTLE_WINDOW_SECONDS
+    return (
+        Throttle("login-account", limit=settings.LOGIN_THROTTLE_PER_ACCOUNT, window_seconds=window),
+        Throttle("login-ip", limit=settings.LOGIN_THROTTLE_PER_IP, window_seconds=window),
+    )
+
+
+def account_subject(identifier: str, user=None) -> str:
+    """What the per-account limit counts: the account when the identifier names one (its user name, e-mail and
+    phone share one count), otherwise the normalized identifier itself (unknown names are limited the same way)."""
+    if user is not None:
+        return f"user:{user.pk}"
+    return f"id:{normalize_identifier(identifier).casefold()}"
+
+
+class LoginThrottled(PermissionDenied):
+    """Too many attempts: django.contrib.auth.authenticate() stops at it and returns None."""
 
 
 class IdentifierBackend(ModelBackend):
-    """Log in with a user name, an e-mail address or a mainland mobile number."""
+    """Log in with a user name, an e-mail address or a mainland mobile number.
+
+    Every sign-in path (accounts/login, the admin's login, Wagtail's /_util/login/ for private pages, the
+    test client's login) authenticates here, so the login limit lives here: each attempt is counted first
+    (one atomic INCR per window, on Redis one round trip) and refused once the count passes the limit, even
+    with the right password, so parallel guesses cannot all slip under it. A success clears the account's
+    count and gives back its address's attempt.
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
@@ -13,11 +44,25 @@ class IdentifierBackend(ModelBackend):
         if not username or not password:
             return None
         user = user_by_identifier(username)
+        per_account, per_ip = login_throttles()
+        account = account_subject(username, user)
+        hits = [(per_account, account)]
+        ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT) if request is not None else ""
+        if ip:
+            hits.append((per_ip, ip))
+        counts = hit_all(hits)
+        if any(count > throttle.limit for count, (throttle, _subject) in zip(counts, hits, strict=True)):
+            if request is not None:
+                request.login_throttled = True
+            raise LoginThrottled
         if user is None:
             # Spend the time of a hash anyway, so response time does not reveal who is registered.
             get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            per_account.reset(account)
+            if ip:
+                per_ip.undo(ip)
             return user
         return None
 

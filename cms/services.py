@@ -1,5 +1,6 @@
 """Account writes: registration, confirmation, password reset and the public profile."""
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -28,6 +29,16 @@ logger = logging.getLogger(__name__)
 
 # At most this many confirmation or reset messages per account an hour: each costs an SMS.
 SEND_THROTTLE = Throttle("verification-send", limit=5, window_seconds=3600)
+# The same limit per identifier typed, counted for every identifier (known or not), so the limit itself does not
+# tell who is registered.
+REQUEST_THROTTLE = Throttle("verification-request", limit=5, window_seconds=3600)
+# Code guesses per identifier typed, known or not; the window covers a code's life, so an account's own count of
+# failures (Verification.failed_attempts) can never run out before this one does and answer differently.
+CODE_THROTTLE = Throttle(
+    "code-attempt",
+    limit=settings.ACCOUNT_CODE_MAX_ATTEMPTS,
+    window_seconds=max(settings.ACCOUNT_CODE_TTL_MINUTES * 60, 900),
+)
 _CONTACT_LIKE = re.compile(r"@|\d{7,}")
 
 
@@ -60,12 +71,12 @@ def _validate_display_name(display_name: str) -> str:
 
 
 @transaction.atomic
-def user_register(*, identifier: str, password: str, display_name: str = "") -> User:
-    """Create an inactive citizen account and send it a confirmation link or code."""
+def user_register(*, identifier: str, password: str, display_name: str = "") -> User | None:
+    """Create an inactive citizen account and send it a confirmation link or code.
+
+    None when the identifier already has an account (its owner is sent a message instead): callers answer
+    the same either way."""
     value, kind = _validate_identifier(identifier)
-    if user_by_identifier(value) is not None:
-        message = _("该电子邮箱已注册。") if kind == "email" else _("该手机号码已注册。")
-        raise ValidationError({"identifier": message})
     user = get_user_model()(
         username=value,
         email=value if kind == "email" else "",
@@ -73,26 +84,45 @@ def user_register(*, identifier: str, password: str, display_name: str = "") -> 
         display_name=_validate_display_name(display_name),
         is_active=False,
     )
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
+    _validate_new_password(password, user)
     user.set_password(password)
+    if not REQUEST_THROTTLE.hit(f"register:{value}") <= REQUEST_THROTTLE.limit:
+        raise ValidationError(_("发送过于频繁，请一小时后再试。"))
+    existing = user_by_identifier(value)
+    if existing is not None:
+        # The same answer as a new registration (issue 21: no one learns who is registered). The owner gets
+        # what helps them: the confirmation again, or a way to reset the password of their confirmed account.
+        purpose = Verification.Purpose.CONFIRM if existing.confirmed_at is None else Verification.Purpose.RESET
+        if kind == Verification.Channel.PHONE:
+            _count_text()  # the day's cap answers the same as for a new number
+        with contextlib.suppress(ValidationError):  # the account's own send limit: say nothing different
+            verification_send(user=existing, purpose=purpose, channel=kind, text_counted=True)
+        return None
     user.full_clean(exclude=["password"])
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        # Two registrations of the same address at once: the database's unique index decides.
-        raise ValidationError({"identifier": _("该账号已注册。")}) from None
+        # Two registrations of the same address at once: the database's unique index decides, the other
+        # gets the same answer as everyone.
+        return None
     verification_send(user=user, purpose=Verification.Purpose.CONFIRM, channel=kind)
     return user
 
 
-def verification_send(*, user: User, purpose: str, channel: str) -> Verification:
+def _validate_new_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+
+
+def verification_send(*, user: User, purpose: str, channel: str, text_counted: bool = False) -> Verification:
     """Issue a link and a code, and send them once the transaction commits."""
     if not SEND_THROTTLE.hit(f"{user.pk}:{purpose}") <= SEND_THROTTLE.limit:
         raise ValidationError(_("发送过于频繁，请一小时后再试。"))
+    if channel == Verification.Channel.PHONE and not text_counted:
+        _count_text()
     token = secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
@@ -109,6 +139,29 @@ def verification_send(*, user: User, purpose: str, channel: str) -> Verification
     language = translation.get_language() or settings.LANGUAGE_CODE
     transaction.on_commit(lambda: _deliver(verification, token=token, code=code, language=language))
     return verification
+
+
+def _count_text() -> None:
+    """Count one text against the day's cap (atomic); the text that reaches it alerts the staff once."""
+    cap = settings.SMS_DAILY_CAP
+    day = timezone.localdate()
+    count = Throttle("sms-daily", limit=cap, window_seconds=2 * 86400).hit(day.isoformat())
+    if count == cap:
+        transaction.on_commit(lambda: _alert_staff_sms_cap(day=day, cap=cap))
+    if count > cap:
+        raise ValidationError(_("今天的短信发送量已达上限，请改用电子邮箱，或明天再试。"))
+
+
+def _alert_staff_sms_cap(*, day, cap: int) -> None:
+    from cms.roles import Role
+
+    staff = get_user_model().objects.filter(is_active=True, groups__name=str(Role.STAFF)).exclude(email="")
+    recipients = sorted(set(staff.values_list("email", flat=True)) | {email for _name, email in settings.ADMINS})
+    try:
+        emails.send("accounts/sms_cap", recipients, {"day": day.isoformat(), "cap": cap})
+    except Exception:
+        logger.exception("could not alert staff that the daily SMS cap was reached")
+    logger.warning("daily SMS cap of %s reached on %s", cap, day)
 
 
 def _deliver(verification: Verification, *, token: str, code: str, language: str) -> None:
@@ -157,8 +210,13 @@ def _verification_for_token(token: str, purpose: str) -> Verification:
 
 def _verification_for_code(identifier: str, code: str, purpose: str) -> Verification:
     """The newest open verification matching the code; failed tries count, even when we refuse."""
+    subject = f"{purpose}:{normalize_identifier(identifier).casefold()}"
+    too_many = ValidationError({"code": _("验证码错误次数过多，请重新获取。")})
+    if CODE_THROTTLE.hit(subject) > CODE_THROTTLE.limit:
+        raise too_many
+    # One answer for a wrong, expired or missing code and for an unknown identifier (issue 21).
+    invalid = ValidationError({"code": _("验证码不正确或已过期，请检查或重新获取。")})
     user = user_by_identifier(identifier)
-    invalid = ValidationError({"code": _("验证码不正确。")})
     if user is None:
         raise invalid
     with transaction.atomic():
@@ -169,11 +227,11 @@ def _verification_for_code(identifier: str, code: str, purpose: str) -> Verifica
             .first()
         )
         if verification is None:
-            raise ValidationError({"code": _("没有待使用的验证码，请重新获取。")})
+            raise invalid
         if verification.failed_attempts >= settings.ACCOUNT_CODE_MAX_ATTEMPTS:
-            raise ValidationError({"code": _("验证码错误次数过多，请重新获取。")})
+            raise too_many
         if verification.code_expires_at < timezone.now():
-            raise ValidationError({"code": _("验证码已过期，请重新获取。")})
+            raise invalid
         if not hmac.compare_digest(verification.code_hash, _code_digest(user.pk, code.strip())):
             verification.failed_attempts += 1
             verification.save(update_fields=["failed_attempts"])
@@ -182,6 +240,7 @@ def _verification_for_code(identifier: str, code: str, purpose: str) -> Verifica
             wrong = False
     if wrong:
         raise invalid
+    CODE_THROTTLE.reset(subject)
     return verification
 
 
@@ -221,6 +280,7 @@ def account_confirm_code(*, identifier: str, code: str) -> User:
 
 def account_confirm_resend(*, identifier: str) -> None:
     """Send a new confirmation to an unconfirmed account; say nothing about other identifiers."""
+    _count_request("confirm", identifier)
     user = user_by_identifier(identifier)
     if user is None or user.confirmed_at is not None:
         return
@@ -232,12 +292,20 @@ def account_confirm_resend(*, identifier: str) -> None:
 def password_reset_request(*, identifier: str) -> None:
     """Send a reset link or code; the same answer whether or not the account exists."""
     value = normalize_identifier(identifier)
+    _count_request("reset", value)
     user = user_by_identifier(value)
     kind = identifier_kind(value)
     if user is None or kind is None:
         return
-    with transaction.atomic():
+    # The account's own send limit (reached through its other names) gives the same answer as everyone.
+    with contextlib.suppress(ValidationError), transaction.atomic():
         verification_send(user=user, purpose=Verification.Purpose.RESET, channel=kind)
+
+
+def _count_request(purpose: str, identifier: str) -> None:
+    """Count a request for a message against the identifier typed, whether or not it has an account."""
+    if REQUEST_THROTTLE.hit(f"{purpose}:{normalize_identifier(identifier).casefold()}") > REQUEST_THROTTLE.limit:
+        raise ValidationError(_("发送过于频繁，请一小时后再试。"))
 
 
 def _set_password(user: User, password: str, verification: Verification) -> None:
@@ -267,13 +335,9 @@ def password_reset_check_token(*, token: str) -> None:
 
 
 def password_reset_with_code(*, identifier: str, code: str, password: str) -> User:
+    # A weak password must not burn the code the person just typed; checked the same for unknown identifiers.
     user = user_by_identifier(identifier)
-    if user is not None:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            # A weak password must not burn the code the person just typed.
-            raise ValidationError({"password": exc.messages}) from None
+    _validate_new_password(password, user if user is not None else get_user_model()(username=identifier))
     verification = _verification_for_code(identifier, code, Verification.Purpose.RESET)
     with transaction.atomic():
         user = get_user_model().objects.get(pk=verification.user_id)

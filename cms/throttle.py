@@ -31,6 +31,14 @@ class Throttle:
             cache.set(key, 1, self.window)
             return 1
 
+    def undo(self, subject: str) -> None:
+        """Give back one attempt (a success that should not count against a shared address)."""
+        try:
+            if cache.decr(self._key(subject)) < 0:
+                cache.delete(self._key(subject))
+        except ValueError:  # expired meanwhile
+            pass
+
     def reset(self, subject: str) -> None:
         cache.delete(self._key(subject))
 

@@ -130,14 +130,18 @@ _BLANK_RE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]*")
 _EMPTY = "文件为空，请重新选择文件。"
 _ENCRYPTED = "该文件设置了打开密码（已加密），系统无法读取。请取消密码保护后重新上传。"
 _CORRUPT = "文件已损坏，无法打开。请在原来的软件中打开文件、重新保存后再上传。"
+_MACRO = "文件含有宏（VBA 代码），出于安全考虑不予接受。请在 Word 中“另存为”不含宏的 .docx 文件后重新上传。"
+_XML_ENTITIES = (
+    "文件含有 XML 实体声明（Office 文件不会含有，可能是恶意构造的文件），已拒绝处理。请在原来的软件中重新保存后上传。"
+)
 _ZIP_BOMB = "文件解压后的体积异常（疑似“压缩炸弹”），已拒绝处理。请检查文件后重新上传。"
 
 
 class UploadError(ValueError):
     """An uploaded file that is refused; ``message`` is for the user (Chinese), ``code`` for code.
 
-    Codes: empty, too_large, encrypted, old_office, not_office, corrupt, zip_bomb, mismatch,
-    unsupported, encoding.
+    Codes: empty, too_large, encrypted, old_office, not_office, corrupt, zip_bomb, macro, xml_entities,
+    mismatch, unsupported, encoding.
     """
 
     def __init__(self, message: str, code: str = "invalid") -> None:
@@ -292,18 +296,31 @@ def check_office_zip(data: bytes, *, kinds: Iterable[str] = ("docx",), accepted:
             wanted = "或".join(KIND_LABELS[kind] for kind in kinds)
             raise UploadError(f"该文件是{found}，不是{wanted}。{accepted}", "not_office")
         _inflate_all(archive)
+        # Macros (a VBA project, or a macro-enabled .docm/.xlsm renamed): refused with their own message.
+        content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        if any(name.lower().endswith(("vbaproject.bin", "vbadata.xml")) for name in names) or (
+            b"macroEnabled" in content_types
+        ):
+            raise UploadError(_MACRO, "macro")
     return kind
 
 
 def _inflate_all(archive: zipfile.ZipFile) -> None:
+    """Inflate every member with a running cap; refuse XML parts that declare a DTD or entities (Office never
+    writes them; they are how a billion-laughs file expands)."""
     total = 0
     try:
         for info in archive.infolist():
+            is_xml = info.filename.lower().endswith((".xml", ".rels"))
+            tail = b""
             with archive.open(info) as member:
                 while chunk := member.read(64 * 1024):
                     total += len(chunk)
                     if total > MAX_UNCOMPRESSED_BYTES:
                         raise UploadError(_ZIP_BOMB, "zip_bomb")
+                    if is_xml and (b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk):
+                        raise UploadError(_XML_ENTITIES, "xml_entities")
+                    tail = chunk[-16:]
     # RuntimeError: a password-protected member; NotImplementedError: unknown compression.
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise UploadError(_CORRUPT, "corrupt") from exc

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
 from comments import views as comments_views
 from contact_points import urls as contact_points_urls
 from search import views as search_views
@@ -12,6 +13,9 @@ from search import views as search_views
 urlpatterns = [
     # One login page for everyone, so that its throttling also guards the admin.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    # Logging out only by POST: Wagtail's own view deletes the session cookie even when it answers a GET with 405,
+    # so a link on another site could log staff out (issue 21, item 10).
+    path("admin/logout/", cms_views.AdminLogoutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("cms.urls_accounts")),

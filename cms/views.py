@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from cms import services
 from cms.forms import (
@@ -24,8 +25,8 @@ from cms.forms import (
     RegisterForm,
     SetPasswordForm,
 )
-from cms.selectors import normalize_identifier, user_by_identifier
-from cms.throttle import Throttle, client_ip
+from cms.selectors import identifier_kind, normalize_identifier, user_by_identifier
+from cms.throttle import Throttle, client_ip, hit_all
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -41,29 +42,52 @@ def _confirm_url(identifier: str) -> str:
     return reverse("accounts:confirm") + "?" + urlencode({"who": identifier})
 
 
+REGISTER_PER_IP_HOUR = Throttle("register-ip-hour", limit=settings.REGISTER_PER_IP_HOUR, window_seconds=3600)
+REGISTER_PER_IP_DAY = Throttle("register-ip-day", limit=settings.REGISTER_PER_IP_DAY, window_seconds=86400)
+CODE_PAGES_PER_IP = Throttle("code-pages-ip", limit=settings.CODE_PAGES_PER_IP, window_seconds=15 * 60)
+
+
+def _over_limit(request, *throttles: Throttle) -> bool:
+    """Count this request against the client address's windows (atomically); True when one is passed."""
+    ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT)
+    hits = [(throttle, ip) for throttle in throttles]
+    return any(count > throttle.limit for count, (throttle, _ip) in zip(hit_all(hits), hits, strict=True))
+
+
+def _too_many(request, template: str, context: dict):
+    context["form"].add_error(None, _("来自您的网络地址的请求过多，请稍后再试。"))
+    return render(request, template, context, status=429)
+
+
 def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if _over_limit(request, REGISTER_PER_IP_HOUR, REGISTER_PER_IP_DAY):
+            return _too_many(request, "accounts/register.html", {"form": form})
         try:
-            user = services.user_register(
+            services.user_register(
                 identifier=data["identifier"], password=data["password"], display_name=data["display_name"]
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            if user.email:
+            # The same answer when the identifier already has an account (user is None then): its owner is
+            # sent a message, and no one else learns that it exists.
+            if identifier_kind(normalize_identifier(data["identifier"])) == "email":
                 messages.success(
                     request, _("注册成功。确认邮件已发送至您的邮箱，请点击邮件中的链接或输入验证码完成确认。")
                 )
             else:
                 messages.success(request, _("注册成功。验证码已通过短信发送，请输入验证码完成确认。"))
-            return redirect(_confirm_url(user.email or user.phone))
+            return redirect(_confirm_url(normalize_identifier(data["identifier"])))
     return render(request, "accounts/register.html", {"form": form})
 
 
 def confirm(request):
     """Confirm with the six-digit code; also where a new message can be requested."""
+    if request.method == "POST" and _over_limit(request, CODE_PAGES_PER_IP):
+        return _too_many(request, "accounts/confirm.html", {"form": CodeForm(request.POST)})
     if request.method == "POST" and "resend" in request.POST:
         identifier = normalize_identifier(request.POST.get("identifier", ""))
         try:
@@ -94,14 +118,6 @@ def confirm_link(request, token: str):
     return redirect("accounts:login")
 
 
-LOGIN_PER_ACCOUNT = Throttle(
-    "login-account", limit=settings.LOGIN_THROTTLE_PER_ACCOUNT, window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS
-)
-LOGIN_PER_IP = Throttle(
-    "login-ip", limit=settings.LOGIN_THROTTLE_PER_IP, window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS
-)
-
-
 def safe_next_url(request, default: str = "") -> str:
     """The `next` the request asks for (form or query), if it stays on this site; otherwise `default`."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
@@ -116,19 +132,16 @@ def login_view(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         identifier = normalize_identifier(form.cleaned_data["identifier"])
-        ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT)
-        if LOGIN_PER_ACCOUNT.is_blocked(identifier) or LOGIN_PER_IP.is_blocked(ip):
+        # The limits are counted in the backend (cms.auth_backends), on every sign-in path.
+        user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
+        if user is not None:
+            login(request, user)
+            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+        if getattr(request, "login_throttled", False):
             minutes = settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60
             form.add_error(None, _("登录失败次数过多，请 %(minutes)d 分钟后再试，或重置密码。") % {"minutes": minutes})
             status = 429
         else:
-            user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
-            if user is not None:
-                LOGIN_PER_ACCOUNT.reset(identifier)
-                login(request, user)
-                return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-            LOGIN_PER_ACCOUNT.hit(identifier)
-            LOGIN_PER_IP.hit(ip)
             pending = user_by_identifier(identifier)
             if (
                 pending is not None
@@ -144,6 +157,8 @@ def login_view(request):
 def password_reset(request):
     form = IdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if _over_limit(request, CODE_PAGES_PER_IP):
+            return _too_many(request, "accounts/password_reset.html", {"form": form})
         identifier = normalize_identifier(form.cleaned_data["identifier"])
         try:
             services.password_reset_request(identifier=identifier)
@@ -158,6 +173,8 @@ def password_reset(request):
 def password_reset_code(request):
     form = CodeSetPasswordForm(request.POST or None, initial={"identifier": request.GET.get("who", "")})
     if request.method == "POST" and form.is_valid():
+        if _over_limit(request, CODE_PAGES_PER_IP):
+            return _too_many(request, "accounts/password_reset_code.html", {"form": form})
         data = form.cleaned_data
         try:
             services.password_reset_with_code(
@@ -247,3 +264,12 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A missing or stale CSRF token: say so in the reader's language, and how not to lose the text."""
     return render(request, "403_csrf.html", status=403)
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """Wagtail's admin logout, by POST only: any other method gets 405 and keeps its session."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)

@@ -193,7 +193,21 @@ def adopted_change_notes(old, new, provision_ids: list[int]) -> dict[int, list[C
     return found
 
 
-def feedback_opinions(draft_id: int, article_id: int | None):
+def _feedback_handled(draft_id: int, article_id: int | None):
     qs = _feedback_qs(draft_id).exclude(disposition="undecided")
-    qs = qs.filter(article_id=article_id) if article_id else qs.filter(article__isnull=True)
+    return qs.filter(article_id=article_id) if article_id else qs.filter(article__isnull=True)
+
+
+def feedback_opinions(draft_id: int, article_id: int | None):
+    """The handled opinions whose text the public may read: published ones only.
+
+    Opinions kept internal (letters, e-mails, contact points' meetings: ModerationState.INTERNAL) are counted
+    in the summary but their text and proposer never appear on a public page (issue 21, item 5): they were
+    collected with the promise that they stay internal, and their proposers' names were typed by staff."""
+    qs = _feedback_handled(draft_id, article_id).filter(moderation_state=ModerationState.PUBLISHED)
     return sources.annotate_name(qs.select_related("author", "merged_into")).order_by("id")
+
+
+def feedback_internal_count(draft_id: int, article_id: int | None) -> int:
+    """How many handled opinions on the article the feedback page counts without showing (internal ones)."""
+    return _feedback_handled(draft_id, article_id).filter(moderation_state=ModerationState.INTERNAL).count()

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.redaction import redact_contact_details
 from cms.throttle import Throttle, hit_all
 from comments import campaigns, fingerprints, history, sensitive
 from comments.models import (
@@ -275,7 +276,8 @@ def opinions_import(
             version=version,
             article_id=item.article_id,
             channel=channel,
-            proposer_name=item.proposer_name[:100],
+            # A name typed by a coordinator or read from notes: never a phone number or an e-mail address.
+            proposer_name=redact_contact_details(item.proposer_name)[:100],
             body=item.body,
             moderation_state=ModerationState.INTERNAL,
             text_hash=fingerprints.text_hash(item.body),

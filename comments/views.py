@@ -132,14 +132,16 @@ def draft_feedback(request, draft_id: int):
     if totals is None:
         totals, articles = selectors.feedback_summary(draft.pk)
         cache.set(key, (totals, articles), 600)
-    chosen, page = None, None
+    chosen, page, internal_count = None, None, 0
     raw = request.GET.get("article", "")
     if raw:
         chosen = next((a for a in articles if str(a.article.pk if a.article else "general") == raw), None)
         if chosen is None:
             raise Http404
-        opinions = selectors.feedback_opinions(draft.pk, chosen.article.pk if chosen.article else None)
+        article_id = chosen.article.pk if chosen.article else None
+        opinions = selectors.feedback_opinions(draft.pk, article_id)
         page = Paginator(opinions, 50).get_page(request.GET.get("page"))
+        internal_count = selectors.feedback_internal_count(draft.pk, article_id)
     return render(
         request,
         "comments/feedback.html",
@@ -150,6 +152,7 @@ def draft_feedback(request, draft_id: int):
             "articles": articles,
             "chosen": chosen,
             "page_obj": page,
+            "internal_count": internal_count,
             "query": f"article={raw}" if raw else "",
         },
     )
@@ -283,7 +286,11 @@ def _refused(request, exc: OpinionError, back: str):
 
 @require_POST
 def support(request, opinion_id: int):
-    opinion = get_object_or_404(Opinion.objects.select_related("draft", "article"), pk=opinion_id)
+    # Only a public opinion can be supported: any other (pending, internal, hidden, missing) is the same 404,
+    # so the answer does not tell where an opinion nobody may see sits (issue 21, item 8).
+    opinion = selectors.public_opinion(opinion_id)
+    if opinion is None:
+        raise Http404(_("这条意见不存在或已不再公开。"))
     _live_draft(opinion.draft_id)
     back = safe_next_url(request, _opinion_url(opinion))
     if not request.user.is_authenticated:

@@ -76,7 +76,10 @@ class ItemForm(forms.Form):
     article = forms.TypedChoiceField(label=_("条文"), required=False, coerce=int, empty_value=None)
     body = forms.CharField(label=_("意见内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     proposer_name = forms.CharField(
-        label=_("提出人"), required=False, max_length=100, help_text=_("会公开在意见采纳情况中，可写“某社区居民”。")
+        label=_("提出人"),
+        required=False,
+        max_length=100,
+        help_text=_("只用于内部处理，不会公开；可写“某社区居民”。请勿填写电话、邮箱或身份证号。"),
     )
     proposer_category = forms.ChoiceField(
         label=_("提出人类别"), required=False, choices=[("", "—"), *ProposerCategory.choices]

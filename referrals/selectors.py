@@ -3,7 +3,6 @@ per-department counts and lists, and the redaction of contact details a departme
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.redaction import redact_contact_details
 from comments import sources
 from comments.models import Opinion
 from referrals.filters import IN_HAND, ReferralStaffFilterSet
@@ -150,18 +150,6 @@ def referral_list_staff(
     if filterset is None:
         filterset = ReferralStaffFilterSet(filters or {}, now=now)
     return filterset.qs.select_related("department", "draft").annotate(opinion_count=Count("opinions"))
-
-
-# Contact details typed into a text: mainland mobiles, landlines, ID numbers (18 or 15 digits), e-mails.
-_CONTACT_DETAILS = re.compile(
-    r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])"
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-)
-
-
-def redact_contact_details(text: str) -> str:
-    """Blank out phone numbers, ID numbers and e-mail addresses a proposer wrote into a text."""
-    return _CONTACT_DETAILS.sub(_("（已隐去）"), text or "")
 
 
 def referral_replies_for_export(draft_id: int) -> dict[int, str]:

@@ -125,6 +125,12 @@ ACCOUNT_CODE_MAX_ATTEMPTS = 5
 LOGIN_THROTTLE_PER_ACCOUNT = env_int("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_IP = env_int("LOGIN_THROTTLE_PER_IP", 30)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+# Registration and code pages per client address (each registration sends a text or an e-mail), and the
+# texts the site sends a day: at the cap it stops sending and e-mails the staff.
+REGISTER_PER_IP_HOUR = env_int("REGISTER_PER_IP_HOUR", 5)
+REGISTER_PER_IP_DAY = env_int("REGISTER_PER_IP_DAY", 20)
+CODE_PAGES_PER_IP = env_int("CODE_PAGES_PER_IP", 30)  # per 15 minutes: confirm, reset, reset with a code
+SMS_DAILY_CAP = env_int("SMS_DAILY_CAP", 2000)
 # Online opinions: posting limits per user and per IP address, reports that hide an opinion until a
 # moderator looks, and how many authors of the same (or nearly the same) text make a campaign.
 OPINION_RATE_PER_USER_MINUTE = env_int("OPINION_RATE_PER_USER_MINUTE", 5)

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "x1y2z3w4" * 7,
     "ALLOWED_HOSTS": "lifa.example.gov.cn",
     "DATABASE_URL": "sqlite:///:memory:",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -79,6 +80,14 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_limits_are_counted_per_process():
+    env_vars = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_vars=env_vars, settings="cms.settings.production"
+    )
+    assert result.returncode != 0 and "cms.W001" in result.stderr
 
 
 def test_env_helpers_parse_good_values(monkeypatch):

@@ -121,3 +121,44 @@ def test_check_upload_takes_only_the_kinds_asked_for() -> None:
     assert error.code == "unsupported" and error.message.endswith("只收 Word。")
     error = refusal(uploads.check_upload, "大.pdf", b"%PDF-" + bytes(4096), kinds={"pdf"}, accepted="", limit=4096)
     assert error.code == "too_large"
+
+
+def _rewritten(data: bytes, change) -> bytes:
+    """The .docx `data` with its members passed through change(members) (a dict name -> bytes)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    return zip_bytes(change(members))
+
+
+def test_a_docx_carrying_a_macro_project_is_refused_as_such():
+    data = _rewritten(word_file(), lambda m: {**m, "word/vbaProject.bin": OLE_MAGIC + bytes(600)})
+    error = refusal(uploads.open_docx, data)
+    assert error.code == "macro" and "宏" in error.message and "已损坏" not in error.message
+
+
+def test_a_renamed_docm_is_refused_as_a_macro_file():
+    def docm(members):
+        types = members["[Content_Types].xml"].replace(
+            b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            b"application/vnd.ms-word.document.macroEnabled.main+xml",
+        )
+        return {**members, "[Content_Types].xml": types}
+
+    error = refusal(uploads.open_docx, _rewritten(word_file(), docm))
+    assert error.code == "macro"
+
+
+def test_a_billion_laughs_docx_is_refused_with_its_own_message():
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+        )
+        + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">&lol9;</w:document>'
+    )
+    error = refusal(uploads.open_docx, _rewritten(word_file(), lambda m: {**m, "word/document.xml": laughs}))
+    assert error.code == "xml_entities" and "已损坏" not in error.message
+
+
+def test_an_ordinary_docx_still_opens():
+    assert uploads.open_docx(word_file("第一条 普通的内容。")).paragraphs[0].text == "第一条 普通的内容。"

@@ -930,3 +930,12 @@ def test_the_adoption_table_carries_the_departments_closing_reply(
     reason = rows[online_opinion.body]
     assert "市住房和城乡建设局答复（" in reason and "办结）：已研究，将在实施细则中明确。" in reason
     assert "13900003333" not in reason
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["139 1234 5678", "139-1234-5678", "+86 139 1234 5678", "+8613912345678", "0086-139-1234-5678", "139 1234 5678。"],
+)
+def test_redaction_catches_mobiles_written_with_spaces_dashes_and_country_code(written):
+    redacted = redact_contact_details(f"联系我：{written}")
+    assert redacted.startswith("联系我：（已隐去）") and not any(ch.isdigit() for ch in redacted)
