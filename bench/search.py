@@ -213,8 +213,11 @@ def _our_queries(ctx: Context) -> tuple[dict, dict, dict, dict, dict]:
     from search.selectors import access_tokens, search
 
     def count(word: str, who) -> int:
+        # Recall is over every document the truth counts: articles of earlier versions too (a search leaves
+        # them out unless asked for 「包括历史版本」, which is what include_superseded asks).
         tokens, is_staff = access_tokens(who)
-        return DatabaseBackend().count(SearchQuery(text=word, tokens=tokens, is_staff=is_staff))
+        query = SearchQuery(text=word, tokens=tokens, is_staff=is_staff, include_superseded=True)
+        return DatabaseBackend().count(query)
 
     user = _staff_user()
     anonymous = AnonymousUser()
