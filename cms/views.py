@@ -235,12 +235,9 @@ def _is_outage(exc: BaseException | None) -> bool:
     """The database or the cache cannot be reached: not a bug, a fault that heals."""
     from django.db import InterfaceError, OperationalError
 
-    try:
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-    except ImportError:  # pragma: no cover - redis is a dependency
-        RedisConnectionError = RedisTimeoutError = OperationalError  # noqa: N806
-    return isinstance(exc, (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError))
+    from cms.cache import UNREACHABLE
+
+    return isinstance(exc, (OperationalError, InterfaceError, *UNREACHABLE))
 
 
 def server_error(request):
