@@ -17,13 +17,13 @@ from datetime import date, datetime
 from itertools import chain, islice
 from typing import TypedDict
 
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cms.dates import chinese_date
 from cms.spreadsheets import HEADER_FILL, HEADER_FONT, append_row, cell_text, write_csv, write_xlsx
 from cms.uploads import UploadError, decode_text
 from drafts.citations import whole_article
@@ -564,7 +564,7 @@ def feedback_xlsx(*, title: str, rows: Sequence[FeedbackRow]) -> bytes:
             row["proposer"],
             row["disposition"],
             row["reason"],
-            _chinese_date(row["submitted_at"]),
+            chinese_date(row["submitted_at"]),
         ]
         for number, row in enumerate(rows, start=1)
     )
@@ -578,15 +578,6 @@ def feedback_xlsx(*, title: str, rows: Sequence[FeedbackRow]) -> bytes:
         wrap=True,
     )
     return buffer.getvalue()
-
-
-def _chinese_date(value: datetime | date | None) -> str:
-    """2026年11月26日, on the local calendar for an aware datetime."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 # --- writing helpers ------------------------------------------------------------------

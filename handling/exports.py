@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.dates import chinese_date
 from cms.officialdoc import (
     BODY_STYLE,
     HEADING_STYLE,
@@ -89,11 +90,6 @@ def _counted(draft_id: int):
 
 def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
-
-
-def _chinese_date(moment: datetime) -> str:
-    day = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # Rows -------------------------------------------------------------------------------------------
@@ -206,9 +202,9 @@ def adoption_rows(draft_id: int) -> Iterator[AdoptionRow]:
 
 def _period(draft: DraftPage) -> str:
     if draft.opens_at and draft.closes_at:
-        return f"{_chinese_date(draft.opens_at)}至{_chinese_date(draft.closes_at)}"
+        return f"{chinese_date(draft.opens_at)}至{chinese_date(draft.closes_at)}"
     if draft.opens_at:
-        return _("自%(date)s起") % {"date": _chinese_date(draft.opens_at)}
+        return _("自%(date)s起") % {"date": chinese_date(draft.opens_at)}
     return ""
 
 
@@ -228,7 +224,7 @@ def table_meta(draft: DraftPage) -> TableMeta:
             version_label=_version_label(draft),
             period=_period(draft),
             totals=totals,
-            generated=_chinese_date(timezone.now()),
+            generated=chinese_date(timezone.now()),
             maker=settings.OFFICE_NAME,
         )
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.dates import chinese_date
 from cms.redaction import redact_contact_details
 from comments import sources
 from comments.models import Opinion
@@ -162,11 +163,9 @@ def referral_replies_for_export(draft_id: int) -> dict[int, str]:
         .values_list("opinion_id", "referral__department__name", "referral__closed_at", "referral__reply")
     )
     for opinion_id, department, closed_at, reply in items:
-        day = timezone.localtime(closed_at) if closed_at else None
-        when = f"{day.year}年{day.month}月{day.day}日" if day else ""
         found[opinion_id] = _("%(department)s答复（%(date)s办结）：%(reply)s") % {
             "department": department,
-            "date": when,
+            "date": chinese_date(closed_at),
             "reply": " ".join(redact_contact_details(reply).split()),
         }
     return found
