@@ -25,8 +25,9 @@ diff_extensions = ExtensionPoint(
 )
 comparison_extensions = ExtensionPoint(
     "drafts.comparison",
-    "Called with (old version, new version, [new provision ids]); returns {provision id: [drafts.comparison."
-    "ChangeNote]}: the reasons and opinions behind each article of the newer version in the 修改前后对照表.",
+    "Called with (old version, new version, [provision ids of both versions' articles]); returns {provision id: "
+    "[drafts.comparison.ChangeNote]}: the reasons and opinions behind each article of the newer version in the "
+    "修改前后对照表 (by the older version's id for an article the newer one deleted).",
 )
 page_scripts = ExtensionPoint("drafts.page_scripts", "Static scripts the draft page loads (paths under static/).")
 

@@ -49,12 +49,16 @@ def version_text(version: DraftVersion) -> tuple[Text, list[int]]:
 def version_comparison(*, old: DraftVersion, new: DraftVersion) -> Comparison:
     """Two stored versions of a draft compared, each change with the reasons and opinions behind it
     (what the apps registered in ``drafts.extensions.comparison_extensions`` know of)."""
-    old_text, _old_ids = version_text(old)
+    old_text, old_ids = version_text(old)
     new_text, new_ids = version_text(new)
-    found = comparison_notes(old, new, new_ids)
+    found = comparison_notes(old, new, [*new_ids, *old_ids])
     notes = {
         article.key: ChangeNote.combine(found[pk])
         for article, pk in zip(new_text.articles, new_ids, strict=True)
         if found.get(pk)
     }
+    # An article the newer version no longer has keeps the reasons given for deleting it (by its old id).
+    for article, pk in zip(old_text.articles, old_ids, strict=True):
+        if article.key not in notes and found.get(pk):
+            notes[article.key] = ChangeNote.combine(found[pk])
     return compare(old_text, new_text, notes=notes)

@@ -106,17 +106,21 @@ def draft_version_create(
     source_text: str = "",
     corrections: dict[int, int | None] | None = None,
     make_current: bool = True,
+    identities: dict[int, tuple[uuid.UUID, list[str]]] | None = None,
 ) -> DraftVersion:
     """Store a parsed text as the draft's next version (by default the current one).
 
     Articles matched to the current version's keep their identity (lineage); `corrections`
     (new article index -> old article index, or None for "a new article") override the matcher.
+    A text whose articles already know their identity (the revision workspace's tracked edits) gives
+    `identities` ({id(article node): (lineage, derived-from lineages)}) and is not matched at all.
     """
     if not result.is_valid:
         raise ValidationError([w.message for w in result.errors])
     # Lock the draft row: two imports at once must not both take the same version number.
     DraftPage.objects.select_for_update().filter(pk=draft.pk).first()
-    identities = _identities(version_match(draft=draft, result=result, corrections=corrections))
+    if identities is None:
+        identities = _identities(version_match(draft=draft, result=result, corrections=corrections))
     number = (draft.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = DraftVersion(
         draft=draft,

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "comments",
     "handling",
     "referrals",
+    "revisions",
     "contact_points",
     "stats",
     "search",

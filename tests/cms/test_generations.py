@@ -1,10 +1,18 @@
 """Generation tokens: asked at most once an interval, changes of this process seen at once."""
 
+import pytest
 from django.core.cache import cache
 
 from cms import generations
 
 KEY = "test:generation"
+
+
+@pytest.fixture(autouse=True)
+def _forget_tokens(monkeypatch):
+    """Each test starts with a process that has asked for nothing (a token kept from another test's clock
+    would look fresh, or stale, depending on how long the machine has been up)."""
+    monkeypatch.setattr(generations, "_asked", {})
 
 
 def test_a_token_is_asked_once_an_interval_and_a_change_here_is_seen_at_once(settings, monkeypatch):

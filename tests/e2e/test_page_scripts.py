@@ -126,6 +126,7 @@ def test_the_expired_form_page_goes_back_to_the_form(page, live_server):
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="页面已过期，请重新提交")).to_be_visible()
+    page.wait_for_load_state("load")  # the button's script is deferred: a click before it ran does nothing
     page.get_by_role("button", name="返回上一页").click()
     expect(page).to_have_url(live_server.url + "/accounts/login/")
     expect(page.get_by_label("用户名、电子邮箱或手机号码")).to_be_visible()
