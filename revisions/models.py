@@ -141,3 +141,6 @@ class RevisionLink(models.Model):
         verbose_name_plural = _("意见来源")
         constraints = [models.UniqueConstraint(fields=["node", "opinion"], name="revisionlink_unique")]
         indexes = [models.Index(fields=["opinion"], name="revisionlink_opinion")]
+
+    def __str__(self) -> str:
+        return f"{self.node_id}:{self.opinion_id}"

@@ -165,7 +165,8 @@ def check_article_text(text: str) -> list[str]:
         if article and not continues_citation(article["rest"]):
             errors.append(
                 _(
-                    "第 %(line)s 行以“%(label)s”开头，发布时会成为另一条。条号由系统自动编排，请删去它；如要增加条文，请用“在本条后增加一条”。"
+                    "第 %(line)s 行以“%(label)s”开头，发布时会成为另一条。"
+                    "条号由系统自动编排，请删去它；如要增加条文，请用“在本条后增加一条”。"
                 )
                 % {"line": index, "label": line[: article.end("num") + 1]}
             )
