@@ -1,0 +1,181 @@
+"""Reads of the revision workspace: the outline of a working copy with what changed, one article with its
+opinions and proposals, and what to warn of before publishing or exporting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.safestring import mark_safe
+
+from comments.models import ADOPTING, COUNTED_STATES, Opinion
+from drafts.models import Provision
+from drafts.text_diff import char_diff, diff_html
+from revisions.models import Revision, RevisionLink, RevisionNode, RevisionStatus
+
+#: The opinions an article's page lists for linking; more are linked by their numbers.
+OPINIONS_SHOWN = 300
+
+
+def open_revision(draft) -> Revision | None:
+    return Revision.objects.filter(draft=draft, status=RevisionStatus.OPEN).select_related("base_version").first()
+
+
+@dataclass
+class OutlineRow:
+    node: RevisionNode
+    status: str  # "same" | "changed" | "added" | "deleted" | "moved"
+    links: int = 0
+    base_label: str = ""
+    checks: list[str] = field(default_factory=list)
+
+
+def _normal(text: str) -> str:
+    return "".join(text.split())
+
+
+def node_status(node: RevisionNode, source: tuple[str, str, int | None] | None) -> str:
+    if node.deleted:
+        return "deleted"
+    if node.source_id is None:
+        return "added"
+    title, text, number = source or ("", "", None)
+    if node.is_article and (_normal(text) != _normal(node.text) or title != node.title):
+        return "changed"
+    if not node.is_article and title != node.title:
+        return "changed"
+    if number != node.number:
+        return "moved"
+    return "same"
+
+
+def _sources(revision: Revision) -> dict[int, tuple[str, str, int | None, str]]:
+    return {
+        pk: (title, text, number, label)
+        for pk, title, text, number, label in Provision.objects.filter(
+            version_id=revision.base_version_id, kind__in=("part", "subpart", "chapter", "section", "article")
+        ).values_list("pk", "title", "text", "number", "label")
+    }
+
+
+def outline(revision: Revision) -> list[OutlineRow]:
+    """Every heading and article of the copy in order, each with what became of it."""
+    sources = _sources(revision)
+    links = dict(
+        RevisionLink.objects.filter(node__revision=revision)
+        .values("node_id")
+        .annotate(n=Count("id"))
+        .values_list("node_id", "n")
+    )
+    rows = []
+    for node in RevisionNode.objects.filter(revision=revision).order_by("position", "id"):
+        source = sources.get(node.source_id) if node.source_id else None
+        rows.append(
+            OutlineRow(
+                node,
+                node_status(node, source[:3] if source else None),
+                links.get(node.pk, 0),
+                source[3] if source else "",
+                list(node.checks),
+            )
+        )
+    return rows
+
+
+def redline(old: str, new: str):
+    return mark_safe(diff_html(char_diff(old, new)))  # noqa: S308 - diff_html escapes
+
+
+@dataclass
+class NodeDetail:
+    node: RevisionNode
+    base_text: str
+    base_title: str
+    base_label: str
+    redline: str
+    status: str
+    opinions: list[Opinion]
+    opinions_total: int
+    linked: set[int]
+    linked_elsewhere: list[int]
+    proposals: list[Opinion]
+
+
+def node_detail(revision: Revision, node: RevisionNode) -> NodeDetail:
+    source = (
+        Provision.objects.filter(pk=node.source_id).values_list("title", "text", "number", "label").first()
+        if node.source_id
+        else None
+    )
+    base_title, base_text, base_number, base_label = source or ("", "", None, "")
+    status = node_status(node, (base_title, base_text, base_number) if source else None)
+    about = Opinion.objects.filter(
+        draft_id=revision.draft_id,
+        article__lineage=node.lineage,
+        parent__isnull=True,
+        moderation_state__in=COUNTED_STATES,
+    )
+    total = about.count()
+    opinions = list(
+        about.select_related("version", "proposal").order_by("cluster", "pk")[:OPINIONS_SHOWN]
+        if node.is_article
+        else []
+    )
+    linked = set(RevisionLink.objects.filter(node=node).values_list("opinion_id", flat=True))
+    shown = {o.pk for o in opinions}
+    proposals = [o for o in opinions if getattr(o, "proposal", None) is not None]
+    for o in proposals:  # each shown against the text it was made on, which may be an older version's
+        o.proposal_redline = redline(o.proposal.base_text, o.proposal.text) if o.proposal.kind == "modify" else ""
+    return NodeDetail(
+        node=node,
+        base_text=base_text,
+        base_title=base_title,
+        base_label=base_label,
+        redline=redline(base_text, node.text) if node.is_article and status == "changed" else "",
+        status=status,
+        opinions=opinions,
+        opinions_total=total,
+        linked=linked,
+        linked_elsewhere=sorted(linked - shown),
+        proposals=proposals,
+    )
+
+
+@dataclass
+class Warnings:
+    adopted_unlinked: list[Opinion]
+    adopted_unlinked_total: int
+    changes_without_reason: list[RevisionNode]
+    checks: list[RevisionNode]
+
+
+def publish_warnings(revision: Revision, *, limit: int = 50) -> Warnings:
+    """Before publishing: opinions marked 采纳 or 部分采纳 with no linked change, changes with no reason, and
+    citations still to check."""
+    linked = RevisionLink.objects.filter(node__revision=revision).values("opinion_id")
+    unlinked = (
+        Opinion.objects.filter(
+            draft_id=revision.draft_id,
+            parent__isnull=True,
+            moderation_state__in=COUNTED_STATES,
+            disposition__in=ADOPTING,
+            resulting_article__isnull=True,
+        )
+        .exclude(pk__in=linked)
+        .order_by("pk")
+    )
+    sources = _sources(revision)
+    nodes = RevisionNode.objects.filter(revision=revision, kind="article", reason="").order_by("position")
+    without_reason = [
+        n for n in nodes if node_status(n, sources.get(n.source_id, (None,) * 4)[:3] if n.source_id else None) != "same"
+    ]
+    checks = list(RevisionNode.objects.filter(revision=revision, deleted=False).exclude(checks=[]).order_by("position"))
+    return Warnings(list(unlinked[:limit]), unlinked.count(), without_reason, checks)
+
+
+def change_counts(rows: list[OutlineRow]) -> dict[str, int]:
+    counts = {"changed": 0, "added": 0, "deleted": 0, "moved": 0}
+    for row in rows:
+        if row.node.is_article and row.status in counts:
+            counts[row.status] += 1
+    return counts
