@@ -26,7 +26,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from drafts.models import DraftPage, DraftStage
 from revisions import selectors, services
 from revisions.models import HEADING_KINDS, RevisionNode
-from revisions.services import RevisionConflict, RevisionError
+from revisions.services import RevisionConflict
 
 STATUS_LABELS = {
     "same": gettext_lazy("未改动"),
