@@ -224,6 +224,41 @@ def opinions_merge(
 
 
 @transaction.atomic
+def opinions_link_changes(*, actor, links: dict[int, int], now=None) -> list[HandlingEvent]:
+    """Tie many opinions each to the article of a later version that changed because of them (the revision
+    workspace publishing a version): one lock, one UPDATE per article, the events written together.
+    Opinions already pointing at their article are left alone."""
+    now = now or timezone.now()
+    if not links:
+        return []
+    locked = list(Opinion.objects.select_for_update().filter(pk__in=list(links)).order_by("pk"))
+    changing = [o for o in locked if o.resulting_article_id != links[o.pk]]
+    if not changing:
+        return []
+    before = {o.pk: _snapshot(o) for o in changing}
+    by_article: dict[int, list[int]] = {}
+    for opinion in changing:
+        opinion.resulting_article_id = links[opinion.pk]
+        opinion.revision += 1
+        by_article.setdefault(links[opinion.pk], []).append(opinion.pk)
+    for article_id, ids in by_article.items():
+        Opinion.objects.filter(pk__in=ids).update(
+            resulting_article_id=article_id, revision=F("revision") + 1, updated_at=now
+        )
+    events = [
+        HandlingEvent(
+            opinion=o, actor=actor, action=HandlingAction.LINK, before=before[o.pk], after=_snapshot(o), created_at=now
+        )
+        for o in changing
+    ]
+    for draft_id in {o.draft_id for o in changing}:
+        cache.set(feedback_generation_key(draft_id), time.time_ns(), None)
+    events = HandlingEvent.objects.bulk_create(events, batch_size=2000)
+    history.log_handling(events, actor=actor, now=now)
+    return events
+
+
+@transaction.atomic
 def opinion_link_change(*, staff, opinion_id: int, article_id: int | None, revision: int | None = None) -> Opinion:
     """Tie an adopted opinion to the article of a later version that changed because of it."""
     check_staff(staff)

@@ -126,6 +126,7 @@ class WorkspaceView(_DraftView):
         return _("修改稿：%(title)s") % {"title": self.draft.title}
 
     def get(self, request, *args, **kwargs):
+        services.relink_stalled(self.draft)
         rows = selectors.outline(self.revision) if self.revision else []
         for row in rows:
             row.label = STATUS_LABELS[row.status]

@@ -58,6 +58,8 @@ class Revision(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the opinions linked to its changes were pointed at the published articles (a task after publishing).
+    linked_at = models.DateTimeField(_("意见关联完成时间"), null=True, blank=True)
     # Bumped by every insert, delete and move: the outline a person is looking at may be stale.
     structure_version = models.PositiveIntegerField(default=0)
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from comments.models import COUNTED_STATES, Opinion
 from drafts.citations import ARTICLE_LABEL_RE, HEADING_LABEL_RE, continues_citation
@@ -25,8 +27,7 @@ from drafts.models import DraftPage, DraftStage, DraftVersion, Provision
 from drafts.parser import Node, ParseResult, parse_text
 from drafts.services import draft_version_create
 from drafts.text import tree_text
-from handling.models import HandlingAction
-from handling.services import opinions_record
+from handling.services import opinions_link_changes
 from revisions import structure
 from revisions.models import HEADING_KINDS, LEVELS, Revision, RevisionLink, RevisionNode, RevisionStatus
 
@@ -652,7 +653,9 @@ def revision_publish(*, revision_id: int, user, stage: str, base_version_id: int
         if node.pk in by_node:
             node.published_provision_id = by_node[node.pk]
     RevisionNode.objects.bulk_update([n for n in nodes if n.pk in by_node], ["published_provision"], batch_size=2000)
-    _link_opinions(revision, by_node, user)
+    # Pointing thousands of opinions at their new articles (each with its audit event) is a task after the
+    # commit: the version is published at once, the links follow within seconds (revisions.tasks).
+    transaction.on_commit(lambda: async_task("revisions.tasks.link_published", revision.pk))
     DraftPage.objects.filter(pk=draft.pk).update(stage=stage)
     Revision.objects.filter(pk=revision.pk).update(
         status=RevisionStatus.PUBLISHED,
@@ -664,19 +667,32 @@ def revision_publish(*, revision_id: int, user, stage: str, base_version_id: int
     return version
 
 
-def _link_opinions(revision: Revision, by_node: dict[int, int], user) -> None:
-    """Point each linked opinion at the article its change became, through the handling audit trail."""
-    links: dict[int, list[int]] = {}
-    for node_id, opinion_id in RevisionLink.objects.filter(node__revision=revision).values_list(
-        "node_id", "opinion_id"
-    ):
-        if node_id in by_node:
-            links.setdefault(by_node[node_id], []).append(opinion_id)
-    now = timezone.now()
-    for article_id, opinion_ids in links.items():
-        opinions = list(Opinion.objects.select_for_update().filter(pk__in=opinion_ids).order_by("pk"))
-        opinions = [o for o in opinions if o.resulting_article_id != article_id]
-        if opinions:
-            opinions_record(
-                opinions, {"resulting_article_id": article_id}, actor=user, action=HandlingAction.LINK, now=now
-            )
+#: A published copy whose links are not done this long after publishing lost its task: it is queued again.
+RELINK_AFTER = timedelta(minutes=2)
+
+
+def relink_stalled(draft: DraftPage, now=None) -> None:
+    """Queue the linking task again for a published copy of the draft whose task never finished."""
+    now = now or timezone.now()
+    stalled = Revision.objects.filter(
+        draft=draft, status=RevisionStatus.PUBLISHED, linked_at__isnull=True, published_at__lt=now - RELINK_AFTER
+    ).values_list("pk", flat=True)
+    for pk in stalled:
+        async_task("revisions.tasks.link_published", pk)
+
+
+def link_published(revision_id: int) -> int:
+    """Point each opinion linked to a published change at the article the change became, through the
+    handling audit trail (as the publisher). Idempotent: opinions already pointing there are left alone.
+    Returns how many opinions were linked."""
+    revision = Revision.objects.select_related("published_by").get(pk=revision_id)
+    if revision.status != RevisionStatus.PUBLISHED:
+        return 0
+    links: dict[int, int] = {}
+    rows = RevisionLink.objects.filter(node__revision=revision, node__published_provision__isnull=False)
+    for opinion_id, article_id in rows.values_list("opinion_id", "node__published_provision_id"):
+        links[opinion_id] = article_id
+    with transaction.atomic():
+        events = opinions_link_changes(actor=revision.published_by, links=links)
+        Revision.objects.filter(pk=revision.pk).update(linked_at=timezone.now())
+    return len(events)

@@ -105,7 +105,9 @@ def test_insert_delete_and_move_renumber_and_rewrite_citations(draft, staff):
     assert numbers == list(range(1, 11))
 
 
-def test_publish_keeps_lineage_links_opinions_and_closes_the_copy(draft, article, citizen, staff):
+def test_publish_keeps_lineage_links_opinions_and_closes_the_copy(
+    draft, article, citizen, staff, django_capture_on_commit_callbacks
+):
     adopted = opinion(draft, article, citizen, disposition=Disposition.ADOPTED)
     revision = services.revision_open(draft=draft, user=staff)
     five = node(revision, 5)
@@ -120,7 +122,8 @@ def test_publish_keeps_lineage_links_opinions_and_closes_the_copy(draft, article
     )
     services.node_insert(revision_id=revision.pk, after_id=five.pk, user=staff, text="新增一条。")
     old_version = draft.current_version
-    version = services.revision_publish(revision_id=revision.pk, user=staff, stage="second_reading")
+    with django_capture_on_commit_callbacks(execute=True):  # the linking task runs after the commit
+        version = services.revision_publish(revision_id=revision.pk, user=staff, stage="second_reading")
     draft.refresh_from_db()
     assert draft.current_version == version and version.number == 2 and version.stage == "second_reading"
     new_five = Provision.objects.get(version=version, kind="article", number=5)
@@ -135,6 +138,7 @@ def test_publish_keeps_lineage_links_opinions_and_closes_the_copy(draft, article
     assert HandlingEvent.objects.filter(opinion=adopted, action=HandlingAction.LINK).exists()
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.PUBLISHED and revision.published_version == version
+    assert revision.linked_at is not None
     with pytest.raises(RevisionError):
         services.node_save(revision_id=revision.pk, node_id=five.pk, user=staff, row_version=1, text="再改。")
 
@@ -191,3 +195,30 @@ def test_publish_is_refused_when_unchanged_stale_or_citing_a_missing_article(dra
     assert "不能再发布" in stale.value.messages[0]
     assert Revision.objects.get(pk=revision.pk).status == RevisionStatus.OPEN
     assert node(revision, 2).text == "依照本条例第三条处理。"
+
+
+def test_a_published_copy_whose_linking_task_was_lost_is_linked_again(draft, article, citizen, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    adopted = opinion(draft, article, citizen, disposition=Disposition.ADOPTED)
+    revision = services.revision_open(draft=draft, user=staff)
+    services.node_save(
+        revision_id=revision.pk,
+        node_id=node(revision, 5).pk,
+        user=staff,
+        row_version=0,
+        text="改。",
+        opinion_ids=[adopted.pk],
+    )
+    services.revision_publish(revision_id=revision.pk, user=staff, stage="revised")  # its task never runs here
+    adopted.refresh_from_db()
+    assert adopted.resulting_article is None
+    services.relink_stalled(draft)  # too early: the task may still be on its way
+    adopted.refresh_from_db()
+    assert adopted.resulting_article is None
+    services.relink_stalled(draft, now=timezone.now() + timedelta(minutes=3))
+    adopted.refresh_from_db()
+    assert adopted.resulting_article.number == 5
+    assert Revision.objects.get(pk=revision.pk).linked_at is not None
