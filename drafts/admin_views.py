@@ -25,6 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.uploads import UploadError
 from drafts.comparison_word import comparison_docx
+from drafts.extensions import comparison_warning_list
 from drafts.models import DraftIndexPage, DraftPage, DraftStage, DraftVersion, Provision
 from drafts.parser import ParseResult, parse_text
 from drafts.readers import MAX_DRAFT_FILE_BYTES, read_draft_file
@@ -424,5 +425,7 @@ class ComparisonExportView(WagtailAdminTemplateMixin, View):
         return response
 
     def _render(self, form, versions):
-        context = self.get_context_data(draft=self.draft, form=form, versions=versions)
+        context = self.get_context_data(
+            draft=self.draft, form=form, versions=versions, warnings=comparison_warning_list(self.draft)
+        )
         return TemplateResponse(self.request, self.template_name, context)

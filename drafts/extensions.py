@@ -29,6 +29,11 @@ comparison_extensions = ExtensionPoint(
     "[drafts.comparison.ChangeNote]}: the reasons and opinions behind each article of the newer version in the "
     "修改前后对照表 (by the older version's id for an article the newer one deleted).",
 )
+comparison_warnings = ExtensionPoint(
+    "drafts.comparison_warnings",
+    "Called with (draft); returns [str] shown on the 修改对照表 export page (opinions marked 采纳 that no change "
+    "points to, changes without a reason).",
+)
 page_scripts = ExtensionPoint("drafts.page_scripts", "Static scripts the draft page loads (paths under static/).")
 
 register_article_extension = article_extensions.register
@@ -37,6 +42,7 @@ register_draft_top_extension = draft_top_extensions.register
 register_diff_extension = diff_extensions.register
 register_comparison_extension = comparison_extensions.register
 register_page_script = page_scripts.register
+register_comparison_warning = comparison_warnings.register
 
 
 def article_context(request, draft, version, article) -> dict:
@@ -57,3 +63,7 @@ def diff_context(old, new, provision_ids: list[int]) -> dict[int, list]:
 
 def comparison_notes(old, new, provision_ids: list[int]) -> dict[int, list]:
     return comparison_extensions.merge_lists(old, new, provision_ids)
+
+
+def comparison_warning_list(draft) -> list[str]:
+    return [warning for warnings in comparison_warnings.call(draft) for warning in warnings]

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from drafts.models import DraftPage
 from handling import exports, selectors
+from handling.extensions import export_warning_list
 from handling.filters import ExportJobFilterSet
 from handling.models import ExportFormat, ExportJob, ExportState
 
@@ -86,6 +87,7 @@ class ExportsView(WagtailAdminTemplateMixin, View):
             active=[job.pk for job in jobs if job.state in ACTIVE_STATES],
             can_export=exports.can_export(request.user),
             count=exports.export_count(draft.pk) if draft else 0,
+            warnings=export_warning_list(draft) if draft else [],
         )
         return TemplateResponse(request, self.template_name, context)
 

@@ -21,9 +21,19 @@ export_replies = ExtensionPoint(
     "department's closing reply to a forwarded opinion).",
 )
 
+export_warnings = ExtensionPoint(
+    "handling.export_warnings",
+    "Called with (draft); returns [str]: what staff should know before exporting the adoption table (opinions "
+    "marked 采纳 that no change of the text points to, changes without a reason).",
+)
+
 
 def attach_staff_notes(opinions: list) -> list:
     found = staff_notes.merge_lists(opinions) if opinions else {}
     for opinion in opinions:
         opinion.staff_notes = found.get(opinion.pk, [])
     return opinions
+
+
+def export_warning_list(draft) -> list[str]:
+    return [warning for warnings in export_warnings.call(draft) for warning in warnings]

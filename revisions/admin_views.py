@@ -229,6 +229,7 @@ class NodeView(_DraftView):
             if not form.is_valid():
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
             linked = _ids(request.POST.getlist("opinions") + [request.POST.get("opinion_numbers", "")])
+            linked += selectors.group_members(self.revision, _ids(request.POST.getlist("groups")))
             saved = services.node_save(
                 revision_id=self.revision.pk,
                 node_id=node.pk,

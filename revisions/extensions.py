@@ -28,7 +28,44 @@ def change_notes(old, new, provision_ids: list[int]) -> dict[int, list[ChangeNot
     return found
 
 
+def text_warnings(draft) -> list[str]:
+    """Before an export: opinions marked 采纳 or 部分采纳 that no change of the text points to (neither a
+    published article nor a change of the open working copy), and changes of the open copy, or of the last
+    published one, without a reason."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from revisions import selectors
+    from revisions.models import Revision, RevisionStatus
+
+    revision = selectors.open_revision(draft) or (
+        Revision.objects.filter(draft=draft, status=RevisionStatus.PUBLISHED).order_by("-published_at").first()
+    )
+    warnings = []
+    unlinked = selectors.adopted_unlinked(draft)
+    if unlinked:
+        warnings.append(
+            ngettext(
+                "%(n)s 条标为采纳或部分采纳的意见没有关联到条文的修改（例如第 %(ids)s 号）。",
+                "%(n)s 条标为采纳或部分采纳的意见没有关联到条文的修改（例如第 %(ids)s 号）。",
+                unlinked.count(),
+            )
+            % {"n": unlinked.count(), "ids": "、".join(str(pk) for pk in unlinked.values_list("pk", flat=True)[:5])}
+        )
+    if revision is not None:
+        missing = selectors.changes_without_reason(revision)
+        if missing:
+            warnings.append(
+                _("修改稿中 %(n)s 处修改没有写修改理由：%(labels)s。")
+                % {"n": len(missing), "labels": "、".join(node.label for node in missing[:10])}
+            )
+    return warnings
+
+
 def connect() -> None:
-    from drafts.extensions import register_comparison_extension
+    from drafts.extensions import register_comparison_extension, register_comparison_warning
+    from handling.extensions import export_warnings
 
     register_comparison_extension(change_notes)
+    register_comparison_warning(text_warnings)
+    export_warnings.register(text_warnings)

@@ -141,6 +141,17 @@ def node_detail(revision: Revision, node: RevisionNode) -> NodeDetail:
     )
 
 
+def group_members(revision: Revision, clusters: list[int]) -> list[int]:
+    """Every opinion of the draft in the given near-duplicate groups: a group is linked as a whole."""
+    if not clusters:
+        return []
+    return list(
+        Opinion.objects.filter(
+            draft_id=revision.draft_id, cluster__in=clusters, parent__isnull=True, moderation_state__in=COUNTED_STATES
+        ).values_list("pk", flat=True)
+    )
+
+
 @dataclass
 class Warnings:
     adopted_unlinked: list[Opinion]
@@ -149,13 +160,13 @@ class Warnings:
     checks: list[RevisionNode]
 
 
-def publish_warnings(revision: Revision, *, limit: int = 50) -> Warnings:
-    """Before publishing: opinions marked 采纳 or 部分采纳 with no linked change, changes with no reason, and
-    citations still to check."""
-    linked = RevisionLink.objects.filter(node__revision=revision).values("opinion_id")
-    unlinked = (
+def adopted_unlinked(draft):
+    """Opinions of the draft marked 采纳 or 部分采纳 that no change points to: no article of a later version
+    (``resulting_article``) and no link to a change of a working copy."""
+    linked = RevisionLink.objects.filter(node__revision__draft=draft).values("opinion_id")
+    return (
         Opinion.objects.filter(
-            draft_id=revision.draft_id,
+            draft=draft,
             parent__isnull=True,
             moderation_state__in=COUNTED_STATES,
             disposition__in=ADOPTING,
@@ -164,11 +175,24 @@ def publish_warnings(revision: Revision, *, limit: int = 50) -> Warnings:
         .exclude(pk__in=linked)
         .order_by("pk")
     )
+
+
+def changes_without_reason(revision: Revision) -> list[RevisionNode]:
+    """The articles of a working copy that changed (edited, added, deleted) but carry no 修改理由."""
     sources = _sources(revision)
     nodes = RevisionNode.objects.filter(revision=revision, kind="article", reason="").order_by("position")
-    without_reason = [
-        n for n in nodes if node_status(n, sources.get(n.source_id, (None,) * 4)[:3] if n.source_id else None) != "same"
+    return [
+        n
+        for n in nodes
+        if node_status(n, sources.get(n.source_id, (None,) * 4)[:3] if n.source_id else None) not in ("same", "moved")
     ]
+
+
+def publish_warnings(revision: Revision, *, limit: int = 50) -> Warnings:
+    """Before publishing: opinions marked 采纳 or 部分采纳 with no linked change, changes with no reason, and
+    citations still to check."""
+    unlinked = adopted_unlinked(revision.draft)
+    without_reason = changes_without_reason(revision)
     checks = list(RevisionNode.objects.filter(revision=revision, deleted=False).exclude(checks=[]).order_by("position"))
     return Warnings(list(unlinked[:limit]), unlinked.count(), without_reason, checks)
 

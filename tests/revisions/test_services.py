@@ -222,3 +222,48 @@ def test_a_published_copy_whose_linking_task_was_lost_is_linked_again(draft, art
     adopted.refresh_from_db()
     assert adopted.resulting_article.number == 5
     assert Revision.objects.get(pk=revision.pk).linked_at is not None
+
+
+def test_export_pages_warn_of_adopted_opinions_without_a_change_and_changes_without_a_reason(
+    draft, article, citizen, staff, client
+):
+    adopted = opinion(draft, article, citizen, disposition=Disposition.ADOPTED)
+    client.force_login(staff)
+    page = client.get(f"/admin/opinions/exports/?draft={draft.pk}").content.decode()
+    assert f"1 条标为采纳或部分采纳的意见没有关联到条文的修改（例如第 {adopted.pk} 号）" in page
+    revision = services.revision_open(draft=draft, user=staff)
+    services.node_save(
+        revision_id=revision.pk,
+        node_id=node(revision, 5).pk,
+        user=staff,
+        row_version=0,
+        text="改。",
+        opinion_ids=[adopted.pk],
+    )
+    page = client.get(f"/admin/drafts/{draft.pk}/comparison/").content.decode()
+    assert "没有关联到条文的修改" not in page
+    assert "修改稿中 1 处修改没有写修改理由：第五条" in page
+
+
+def test_a_near_duplicate_group_is_linked_as_a_whole_from_the_article_page(draft, article, citizen, staff, client):
+    from revisions.models import RevisionLink
+
+    group = [opinion(draft, article, citizen, cluster=4242, cluster_size=3) for _ in range(3)]
+    revision = services.revision_open(draft=draft, user=staff)
+    five = node(revision, 5)
+    client.force_login(staff)
+    page = client.get(f"/admin/drafts/{draft.pk}/revision/{five.pk}/").content.decode()
+    assert page.count("关联整组相似意见（3 条）") == 1
+    response = client.post(
+        f"/admin/drafts/{draft.pk}/revision/{five.pk}/",
+        {
+            "action": "save",
+            "text": five.text,
+            "reason": "合并采纳",
+            "row_version": "0",
+            "links_shown": "1",
+            "groups": ["4242"],
+        },
+    )
+    assert response.status_code == 302
+    assert set(RevisionLink.objects.filter(node=five).values_list("opinion_id", flat=True)) == {o.pk for o in group}
