@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Scripts, styles and everything else from this site only (issue 21): see the middleware.
+    "cms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compress HTML/JSON in the app (issue 22): a 1,260-article draft is ~1 MB raw, ~10x less gzipped.
     # BREACH: Django masks the CSRF token afresh in every response and, since 4.2, GZipMiddleware pads
