@@ -160,7 +160,6 @@ def draft_feedback(request, draft_id: int):
             "articles": articles,
             "chosen": chosen,
             "became": _became(chosen) if chosen and chosen.article else [],
-            "superseded": any(a.superseded for a in articles),
             "page_obj": page,
             "internal_count": internal_count,
             "query": f"article={raw}" if raw else "",

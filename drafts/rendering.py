@@ -142,12 +142,13 @@ def render_article(
     label = article_label_html(article)
     if link_label:
         label = f'<a class="article__link" href="{url}">{label}</a>'
+    badge = ""
     if change in CHANGE_BADGES:
-        label += f' <a class="badge badge--{change}" href="{url}#changes">{escape(CHANGE_BADGES[change])}</a>'
+        badge = f' <a class="badge badge--{change}" href="{url}#changes">{escape(CHANGE_BADGES[change])}</a>'
     out = [f'<article class="article" id="{article.anchor}">']
     for index, (css, html) in enumerate(_article_body(article) or [("provision", "")]):
         if index == 0:
-            html = f'<strong class="article__label">{label}</strong>　{html}'
+            html = f'<strong class="article__label">{label}</strong>{badge}　{html}'
         out.append(f'<div class="{css}">{html}</div>')
     if show_note and article.note:
         out.append(

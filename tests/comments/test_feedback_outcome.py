@@ -1,6 +1,8 @@
 """The public feedback says, for each article, how many opinions it drew, how many were adopted, and what
 its text became in the later version, with the redline."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -43,18 +45,16 @@ def first_version_article(draft, number):
 
 def test_the_table_says_what_each_article_became(client, feedback):
     body = client.get(reverse("comments:feedback", args=[feedback.pk])).content.decode()
-    assert '<th scope="col">修改后</th>' in body
-    rows = {
-        label: body[body.index(f">{label}</a></th>") : body.index("</tr>", body.index(f">{label}</a></th>"))]
-        for label in ("第三条", "第四条", "第五条")
-    }
+    # Each row of the table, by the label of the article the opinions were written on.
+    rows = {re.search(r'">(第.+?条)</a>', row).group(1): row for row in body.split("<tr>") if "feedback-became" in row}
+    assert set(rows) == {"第三条", "第四条", "第五条"}
     url = feedback.url
     # Adopted into the new 第四条, whose text changed.
-    assert f'<a href="{url}articles/4/">第四条</a>（已修改）' in rows["第五条"]
+    assert f'修改后：<a href="{url}articles/4/">第四条</a>（已修改）' in rows["第五条"]
     # Deleted in the new version.
-    assert "已删除" in rows["第三条"]
+    assert "修改后：已删除" in rows["第三条"]
     # Unchanged, renumbered: found by lineage.
-    assert f'<a href="{url}articles/3/">第三条</a>（未修改）' in rows["第四条"]
+    assert f'修改后：<a href="{url}articles/3/">第三条</a>（未修改）' in rows["第四条"]
 
 
 def test_an_articles_feedback_counts_its_opinions_and_shows_the_redline_of_what_it_became(client, feedback):
@@ -80,7 +80,7 @@ def test_a_draft_with_one_version_has_no_column_of_later_text(client, draft_inde
     draft = DraftFactory(index=draft_index, slug="single", text=OLD, title="示例条例", closed=True)
     opinion(draft, article=2, resulting=None, disposition=Disposition.ADOPTED)
     url = reverse("comments:feedback", args=[draft.pk])
-    assert "修改后</th>" not in client.get(url).content.decode()
+    assert "修改后：" not in client.get(url).content.decode()
     detail = client.get(url, {"article": first_version_article(draft, 2).pk}).content.decode()
     assert "本条共收到意见 1 条，其中采纳（含部分采纳）1 条。" in detail
     assert "本条后来的修改情况" not in detail
