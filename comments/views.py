@@ -22,7 +22,7 @@ from cms.throttle import client_ip
 from cms.views import safe_next_url
 from comments import selectors, services
 from comments.forms import OpinionForm, ReportForm
-from comments.models import Disposition, ModerationState, Opinion
+from comments.models import ADOPTING, Disposition, ModerationState, Opinion
 from comments.rendering import OpinionRenderer
 from comments.services import OpinionError
 from drafts import lookup
@@ -113,10 +113,15 @@ def draft_block_context(request, draft: DraftPage, version) -> dict:
 
 
 def adopted_behind_changes(old, new, provision_ids: list[int]) -> dict[int, list]:
-    """The diff page's extension: opinions adopted into each article of the newer version."""
+    """The diff page's extension: the published opinions adopted into each article of the newer version.
+
+    Only published ones: the text of an opinion kept internal (a letter, a contact point's meeting) or
+    withdrawn never appears on a public page."""
     found: dict[int, list] = {}
-    adopted = Opinion.objects.filter(resulting_article_id__in=provision_ids).exclude(
-        moderation_state__in=[ModerationState.PENDING, ModerationState.REJECTED, ModerationState.HIDDEN]
+    adopted = Opinion.objects.filter(
+        resulting_article_id__in=provision_ids,
+        moderation_state=ModerationState.PUBLISHED,
+        disposition__in=ADOPTING,
     )
     for opinion in adopted.only("pk", "body", "disposition", "resulting_article_id", "channel").order_by("pk"):
         found.setdefault(opinion.resulting_article_id, []).append(opinion)

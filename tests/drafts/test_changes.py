@@ -159,3 +159,21 @@ def test_the_draft_page_of_a_revised_draft_keeps_its_query_budget(client, draft_
     with CaptureQueriesContext(connection) as article:
         assert "本条修改情况" in client.get(f"{large.url}articles/1/").content.decode()
     assert len(article) <= 20
+
+
+def test_the_diff_page_lists_only_published_adopted_opinions_behind_a_change(client, revised_draft):
+    five = revised_draft.current_version.provisions.get(kind="article", number=5)
+    published = opinion(revised_draft, article=5, resulting=five, disposition=Disposition.ADOPTED)
+    letter = opinion(
+        revised_draft, article=5, resulting=five, disposition=Disposition.ADOPTED, state=ModerationState.INTERNAL
+    )
+    withdrawn = opinion(
+        revised_draft, article=5, resulting=five, disposition=Disposition.ADOPTED, state=ModerationState.WITHDRAWN
+    )
+    for hidden, body in ((letter, "来信：林某，电话13912345678"), (withdrawn, "已撤回的意见")):
+        hidden.body = body
+        hidden.save()
+    page = client.get(f"{revised_draft.url}diff/").content.decode()
+    assert "因采纳 1 条意见而修改" in page
+    assert published.body in page
+    assert "林某" not in page and "13912345678" not in page and "已撤回的意见" not in page
