@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from drafts import extensions
-from drafts.changes import NEW, ArticleChange, change_note, previous_version, version_changes
+from drafts.changes import NEW, ArticleChange, article_change, change_note, previous_version, version_changes
 from drafts.extensions import article_context, draft_context
 from drafts.models import DraftPage, DraftVersion, Provision
 from drafts.rendering import (
@@ -74,7 +74,7 @@ def _cached_text(draft: DraftPage, version: DraftVersion, previous: DraftVersion
         rows = version_rows(version)
         changes = {}
         if previous is not None:
-            changes = {pk: change.status for pk, change in version_changes(previous, version).items()}
+            changes = version_changes(previous, version)
         cached = {
             "text": str(render_text(rows, article_url, count_placeholders=True, changes=changes)),
             "toc": str(render_toc(rows)),
@@ -193,7 +193,7 @@ def draft_article(request, draft: DraftPage, number: int):
         raise Http404(_("这部草案还没有正文。"))
     article, trail = _article_rows(version, number)
     previous = previous_version(versions, version)
-    change = version_changes(previous, version).get(article.id) if previous is not None else None
+    change = article_change(previous, version, article.id) if previous is not None else None
     neighbours = dict(
         Provision.objects.filter(version=version, kind="article", number__in=[number - 1, number + 1]).values_list(
             "number", "label"

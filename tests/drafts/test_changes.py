@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Disposition, ModerationState
-from drafts.changes import CHANGED, NEW, version_changes
+from drafts.changes import CHANGED, NEW, article_change, version_changes
 from drafts.models import DraftStage
 from drafts.parser import parse_text
 from drafts.services import draft_create, draft_version_create
@@ -127,10 +127,14 @@ def test_the_changed_set_of_a_version_pair_is_computed_once(revised_draft):
     with CaptureQueriesContext(connection) as first:
         changes = version_changes(old, new)
     assert len(first) == 2  # the two versions' provisions
-    five, seven = (new.provisions.get(kind="article", number=n).pk for n in (5, 7))
-    assert {pk: change.status for pk, change in changes.items()} == {five: CHANGED, seven: NEW}
+    five, seven, one = (new.provisions.get(kind="article", number=n).pk for n in (5, 7, 1))
+    assert changes == {five: CHANGED, seven: NEW}
     with CaptureQueriesContext(connection) as again:
         assert version_changes(old, new) == changes
+        assert article_change(old, new, five).ops[-2:] == (("insert", "和业主大会的决定"), ("equal", "。"))
+        assert article_change(old, new, five).old_label == "第五条"
+        assert article_change(old, new, seven).status == NEW
+        assert article_change(old, new, one) is None
     assert len(again) == 0
     # Any change of either version is a new pair.
     old.title = "示例条例（修订）"
