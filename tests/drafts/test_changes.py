@@ -75,7 +75,7 @@ def test_a_changed_articles_page_shows_the_accessible_redline_and_only_public_re
     assert "与征求意见稿相比，本条有修改" in section
     assert '业主应当遵守管理规约<ins><span class="visually-hidden">增加：</span>和业主大会的决定</ins>。' in section
     assert "<li>衔接上位法。</li>" in section
-    assert "本条的修改采纳了 2 条意见。" in section
+    assert "本条修改所依据的意见共 2 条。" in section
     assert "diff/?from=1&amp;to=2" in section
     for secret in ("内部讨论的理由", "不采纳的理由", "待审核的理由", "zhangsan", "13800138000", public.body):
         assert secret not in section
