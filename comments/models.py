@@ -199,6 +199,16 @@ class Opinion(models.Model):
                 condition=models.Q(submission_key__isnull=False),
                 name="opinion_submission_once",
             ),
+            # One text per citizen and draft (comments.services.opinion_post checks first; this settles posts
+            # arriving at once with different keys). Withdrawn opinions free their text; offline channels
+            # (no author: contact points, letters, e-mail) legitimately hold the same text for many proposers.
+            models.UniqueConstraint(
+                fields=["author", "draft", "text_hash"],
+                condition=models.Q(author__isnull=False, channel=Channel.ONLINE)
+                & ~models.Q(text_hash="")
+                & ~models.Q(moderation_state=ModerationState.WITHDRAWN),
+                name="opinion_text_once",
+            ),
         ]
 
     def __str__(self) -> str:

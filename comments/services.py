@@ -240,11 +240,18 @@ def opinion_post(
                 _apply_counts([opinion], 1)
         campaigns.schedule_check()
     except IntegrityError:
-        # The same submission arrived twice at once: the other request made it.
-        earlier = Opinion.objects.filter(author=user, submission_key=submission_key).first()
-        if submission_key is None or earlier is None:
-            raise
-        return earlier, False
+        # Posts that arrived at once all passed the check above; the unique constraints settle them. The same
+        # submission: the other request made it. The same text under another key: refused as above.
+        if submission_key is not None:
+            earlier = Opinion.objects.filter(author=user, submission_key=submission_key).first()
+            if earlier is not None:
+                return earlier, False
+        twin = Opinion.objects.filter(author=user, draft=draft, text_hash=digest).exclude(
+            moderation_state=ModerationState.WITHDRAWN
+        )
+        if twin.exists():
+            raise OpinionError(_("您已经提交过相同内容的意见，请不要重复提交。"), code="duplicate") from None
+        raise
     return opinion, True
 
 
