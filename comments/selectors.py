@@ -51,7 +51,7 @@ def parse_cursor(sort: str, cursor: str | None) -> tuple[int, int] | None:
 
 def _public():
     return Opinion.objects.filter(moderation_state=ModerationState.PUBLISHED).select_related(
-        "author", "reply_to__author"
+        "author", "reply_to__author", "proposal"
     )
 
 
@@ -118,7 +118,11 @@ def public_opinion(pk: int) -> Opinion | None:
 
 
 def my_opinions(*, user, page_number=1, per_page: int = 20):
-    qs = Opinion.objects.filter(author=user).select_related("draft", "article", "parent").order_by("-created_at", "-id")
+    qs = (
+        Opinion.objects.filter(author=user)
+        .select_related("draft__current_version", "article", "parent", "proposal", "resulting_article__version")
+        .order_by("-created_at", "-id")
+    )
     page = Paginator(qs, per_page).get_page(page_number)
     extensions.attach_opinion_notes(list(page.object_list))
     return page
