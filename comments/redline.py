@@ -21,7 +21,16 @@ from django.utils.translation import gettext as _
 from comments.models import ADOPTING, Proposal, ProposalKind
 from drafts.text_diff import DELETE, EQUAL, INSERT, char_diff
 
-__all__ = ["Outcome", "outcome_of", "proposal_of", "redline_html", "redline_parts", "redline_plain"]
+__all__ = [
+    "Outcome",
+    "outcome_of",
+    "plain_text",
+    "proposal_of",
+    "redline_html",
+    "redline_parts",
+    "redline_plain",
+    "shows_outcome",
+]
 
 
 def proposal_of(opinion) -> Proposal | None:
@@ -63,15 +72,16 @@ def redline_html(proposal: Proposal | None) -> SafeString:
     )
 
 
-def redline_plain(proposal: Proposal | None) -> str:
-    """The proposal as plain text with 〔删：…〕〔增：…〕 markers, for spreadsheet cells."""
-    if proposal is None:
-        return ""
-    heading, parts = redline_parts(proposal)
-    if proposal.kind == ProposalKind.DELETE:
-        return f"{heading}：〔删：{proposal.base_text}〕"
+def plain_text(heading: str, parts) -> str:
+    """A redline's heading and parts as plain text with 〔删：…〕〔增：…〕 markers, for spreadsheet cells."""
     marks = {DELETE: "〔删：%s〕", INSERT: "〔增：%s〕", EQUAL: "%s"}
-    return heading + "".join(marks[op] % text for op, text in parts)
+    colon = "" if heading.endswith("：") else "："
+    return heading + colon + "".join(marks[op] % text for op, text in parts)
+
+
+def redline_plain(proposal: Proposal | None) -> str:
+    """The proposal as plain text with 〔删：…〕〔增：…〕 markers ("" without one)."""
+    return plain_text(*redline_parts(proposal)) if proposal is not None else ""
 
 
 @dataclass(frozen=True)
@@ -82,14 +92,32 @@ class Outcome:
     text: str
 
 
+def shows_outcome(
+    *, disposition: str, draft_id: int, result_draft_id: int | None, result_number: int | None, current_number
+) -> bool:
+    """Whether an opinion's resulting article is shown as 「修改为」: the opinion is adopted or partly adopted,
+    and the article is in the same draft's current version or an earlier one (``current_number`` is the
+    current version's number). A working copy's article is not published text."""
+    return (
+        disposition in ADOPTING
+        and result_draft_id == draft_id
+        and result_number is not None
+        and current_number is not None
+        and result_number <= current_number
+    )
+
+
 def outcome_of(opinion, current_number: int | None) -> Outcome | None:
-    """The article an adopted (or partly adopted) opinion went into, when its version is published: the
-    draft's current version or an earlier one (``current_number`` is the current version's number).
-    A working copy's article is not published text and is never shown."""
+    """The published article an adopted (or partly adopted) opinion went into, or None (shows_outcome)."""
     article = opinion.resulting_article if opinion.resulting_article_id else None
-    if article is None or opinion.disposition not in ADOPTING or current_number is None:
+    if article is None:
         return None
     version = article.version
-    if version.draft_id != opinion.draft_id or version.number > current_number:
-        return None
-    return Outcome(label=article.label, text=article.text)
+    shown = shows_outcome(
+        disposition=opinion.disposition,
+        draft_id=opinion.draft_id,
+        result_draft_id=version.draft_id,
+        result_number=version.number,
+        current_number=current_number,
+    )
+    return Outcome(label=article.label, text=article.text) if shown else None
