@@ -14,7 +14,7 @@ from django.db.models.functions import RowNumber
 
 from comments import extensions, sources
 from comments.filters import ModerationFilterSet
-from comments.models import ADOPTING, COUNTED_STATES, ModerationState, Opinion, Support
+from comments.models import ADOPTING, COUNTED_STATES, ModerationState, Opinion, Proposal, Support
 from drafts.comparison import ChangeNote
 
 PAGE_SIZE = 20
@@ -215,3 +215,9 @@ def feedback_opinions(draft_id: int, article_id: int | None):
 def feedback_internal_count(draft_id: int, article_id: int | None) -> int:
     """How many handled opinions on the article the feedback page counts without showing (internal ones)."""
     return _feedback_handled(draft_id, article_id).filter(moderation_state=ModerationState.INTERNAL).count()
+
+
+def staged_proposals(keys: list[str]) -> dict[str, Proposal]:
+    """The proposals staged under `keys` (comments.services.proposals_stage), by key, whether they still wait
+    for their opinions or have them."""
+    return {p.staged_for: p for p in Proposal.objects.filter(staged_for__in=keys)}

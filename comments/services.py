@@ -515,3 +515,35 @@ def opinions_moderate(*, moderator, opinion_ids: list[int], action: str, reason:
         if opinion.author_id and to_state in (PUBLISHED, ModerationState.REJECTED):
             _notify(opinion.pk, to_state)
     return movable
+
+
+# Proposals staged before their opinion exists -------------------------------------------------
+
+
+def proposals_stage(*, proposals: dict[str, Proposal | None]) -> None:
+    """Keep proposals (checked by proposal_check) under their keys until their opinions exist; a None
+    removes what waited under that key. Replaces whatever waited under the same keys."""
+    keys = list(proposals)
+    Proposal.objects.filter(staged_for__in=keys, opinion__isnull=True).delete()
+    staged = []
+    for key, proposal in proposals.items():
+        if proposal is not None:
+            proposal.pk, proposal.opinion, proposal.staged_for = None, None, key
+            staged.append(proposal)
+    Proposal.objects.bulk_create(staged, batch_size=2000)
+
+
+def proposals_unstage(*, keys: list[str]) -> int:
+    """Drop the proposals waiting under `keys` (their items were deleted). Returns how many."""
+    return Proposal.objects.filter(staged_for__in=keys, opinion__isnull=True).delete()[0]
+
+
+def proposals_attach(*, opinion_ids: dict[str, int], now=None) -> int:
+    """Give the proposals waiting under the keys their opinions, once those are made. Returns how many.
+    They keep their keys, so that the app that staged them still finds them (a submitted batch's items)."""
+    waiting = list(Proposal.objects.filter(staged_for__in=list(opinion_ids), opinion__isnull=True))
+    now = now or timezone.now()
+    for proposal in waiting:
+        proposal.opinion_id, proposal.created_at = opinion_ids[proposal.staged_for], now
+    Proposal.objects.bulk_update(waiting, ["opinion", "created_at"], batch_size=2000)
+    return len(waiting)

@@ -16,6 +16,12 @@ def proposal_redline(opinion) -> SafeString:
     return redline_html(proposal_of(opinion))
 
 
+@register.filter
+def redline(proposal) -> SafeString:
+    """A proposal (not yet an opinion's: a batch item's) as a redline ("" for None)."""
+    return redline_html(proposal)
+
+
 @register.simple_tag
 def adopted_outcome(opinion) -> SafeString:
     """「修改为：」 with the label and text of the published article an adopted opinion went into ("" if none).
