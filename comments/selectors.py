@@ -132,7 +132,7 @@ def moderation_queue(*, filters: Mapping | None = None, filterset: ModerationFil
     """Online opinions and replies the moderation queue's filters select, newest first."""
     if filterset is None:
         filterset = ModerationFilterSet(filters)
-    return filterset.qs.select_related("draft", "article", "author", "parent").order_by("-id")
+    return filterset.qs.select_related("draft", "article", "author", "parent", "proposal").order_by("-id")
 
 
 # Public feedback (反馈) -------------------------------------------------------------------------

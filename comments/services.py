@@ -271,7 +271,8 @@ def opinion_post(
     if not staff:
         _take_rate(user.pk, ip)
 
-    held = [] if staff else sensitive.find(body)
+    # A proposed wording is published with its opinion: it is screened with it.
+    held = [] if staff else sensitive.find(body if proposal is None else f"{body}\n{proposal.text}")
     published_at_once = staff or (draft.moderation_mode == ModerationMode.POST and not held)
     state = PUBLISHED if published_at_once else ModerationState.PENDING
     opinion = Opinion(

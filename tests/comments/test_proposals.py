@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from comments import services
@@ -218,3 +219,25 @@ def test_redline_escapes_what_people_typed(multi_draft, second, citizen):
     proposal = Proposal(kind="modify", base_text="原文", text="原文<script>alert(1)</script>")
     html = redline_html(proposal)
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_sensitive_word_in_the_proposal_holds_the_opinion_and_moderators_see_it(
+    client, multi_draft, second, citizen, moderator
+):
+    from comments.models import SensitiveWord
+
+    DraftPage.objects.filter(pk=multi_draft.pk).update(moderation_mode=ModerationMode.POST)
+    multi_draft.refresh_from_db()
+    SensitiveWord.objects.create(word="违禁词")
+    opinion = services.opinion_post(
+        user=citizen,
+        draft=multi_draft,
+        body="意见本身没有问题",
+        article=second,
+        proposal_kind="modify",
+        proposal_text=second.text + "违禁词",
+    )[0]
+    assert opinion.moderation_state == ModerationState.PENDING and opinion.held_words == "违禁词"
+    client.force_login(moderator)
+    queue = client.get(reverse("opinions_moderation")).content.decode()
+    assert "建议修改为：" in queue and "违禁词</ins>" in queue
