@@ -207,12 +207,12 @@ def test_adopted_opinion_shows_what_the_article_became_once_published(client, mu
     later = working.provisions.get(kind="article", number=2)
     Opinion.objects.filter(pk=opinion.pk).update(disposition=Disposition.ADOPTED, resulting_article=later)
     client.force_login(citizen)
-    assert "修改为：" not in client.get("/my/opinions/").content.decode()  # not published yet
+    assert "proposal--outcome" not in client.get("/my/opinions/").content.decode()  # not published yet
     DraftPage.objects.filter(pk=multi_draft.pk).update(current_version=working)
     html = client.get("/my/opinions/").content.decode()
     assert "修改为：" in html and "选举和更换业主委员会" in html
     Opinion.objects.filter(pk=opinion.pk).update(disposition=Disposition.NOT_ADOPTED)
-    assert "修改为：" not in client.get("/my/opinions/").content.decode()
+    assert "proposal--outcome" not in client.get("/my/opinions/").content.decode()
 
 
 def test_redline_escapes_what_people_typed(multi_draft, second, citizen):

@@ -142,3 +142,34 @@ def test_dropping_an_item_drops_its_proposal(draft, point, coordinator):
     )
     services.batch_items_review(user=coordinator, batch=batch, item_ids=[item.pk], action="drop")
     assert not Proposal.objects.exists()
+
+
+def test_the_coordinators_feedback_shows_the_proposal_and_what_the_article_became(client, draft, point, coordinator):
+    from comments.models import Disposition
+    from drafts.models import DraftPage
+    from drafts.parser import parse_text
+    from drafts.services import draft_version_create
+    from tests.factories import sample_text
+
+    third = _article(draft, 3)
+    batch = services.batch_open(user=coordinator, contact_point=point, draft=draft)
+    services.batch_item_save(
+        user=coordinator,
+        batch=batch,
+        body="加个顿号",
+        article_id=third.pk,
+        proposal_kind="modify",
+        proposal_text=third.text.replace("权利义务", "权利、义务"),
+    )
+    services.batch_submit(user=coordinator, batch_id=batch.pk)
+    revised = draft_version_create(
+        draft=draft, result=parse_text(sample_text().replace("第三条的内容", "第三条修改后的内容")), make_current=False
+    )
+    later = revised.provisions.get(kind="article", number=3)
+    Opinion.objects.update(disposition=Disposition.PARTLY_ADOPTED, resulting_article=later)
+    client.force_login(coordinator)
+    url = reverse("contact_points:feedback", args=[point.pk])
+    html = client.get(url).content.decode()
+    assert '<ins><span class="visually-hidden">增加：</span>、</ins>' in html and "proposal--outcome" not in html
+    DraftPage.objects.filter(pk=draft.pk).update(current_version=revised)
+    assert "第三条修改后的内容" in client.get(url).content.decode()
