@@ -152,19 +152,19 @@ def _no_space(text: str) -> str:
     return "".join(text.split())
 
 
-def proposal_check(*, kind: str, text: str, article: Provision | None, max_length: int) -> Proposal:
-    """A proposed wording checked against the article it is made on (not saved: no opinion yet).
+def proposal_check(*, kind: str, text: str, base_text: str | None, max_length: int) -> Proposal:
+    """A proposed wording checked against the text of the article it is made on (``base_text``, None for an
+    opinion on the draft as a whole, which cannot have one); not saved: its opinion does not exist yet.
 
     The proposed text may be as long as the article plus an opinion's length limit (an added article:
     the limit itself), so that a long article can be reworded whole while nobody pastes a book.
     """
     if kind not in ProposalKind.values:
         raise OpinionError(_("未知的修改建议类型，请重新选择。"), code="proposal_kind")
-    if article is None:
+    if base_text is None:
         raise OpinionError(
             _("对草案整体的意见不能附带修改建议：请在具体条文的页面提出修改建议。"), code="proposal_no_article"
         )
-    base_text = article.text
     text = "" if kind == ProposalKind.DELETE else _clean_wording(text)
     if kind == ProposalKind.MODIFY and not text:
         raise OpinionError(_("请填写建议修改后的条文；如果建议删除本条，请选择“删除本条”。"), code="proposal_empty")
@@ -266,7 +266,10 @@ def opinion_post(
         if reply_to is not None:
             raise OpinionError(_("回复不能附带修改建议：请在条文页面发表意见时提出。"), code="proposal_reply")
         proposal = proposal_check(
-            kind=proposal_kind, text=proposal_text, article=article, max_length=draft.opinion_max_length
+            kind=proposal_kind,
+            text=proposal_text,
+            base_text=article.text if article is not None else None,
+            max_length=draft.opinion_max_length,
         )
     if not staff:
         _take_rate(user.pk, ip)

@@ -93,7 +93,7 @@ class ItemForm(forms.Form):
         error_messages={"invalid_choice": _("未知的修改建议类型，请重新选择。")},
     )
     proposal_text = forms.CharField(
-        label=_("建议的条文"),
+        label=_("建议的写法"),
         required=False,
         strip=False,
         max_length=100_000,

@@ -266,16 +266,17 @@ def item_key(item_id: int) -> str:
     return f"batchitem:{item_id}"
 
 
-def _checked_proposal(batch: OpinionBatch, article: Provision | None, kind: str, text: str) -> Proposal | None:
-    """A proposed wording of an item's article, checked as a citizen's is (comments.services.proposal_check)."""
+def _checked_proposal(batch: OpinionBatch, base_text: str | None, kind: str, text: str) -> Proposal | None:
+    """A proposed wording of an item's article (whose text is ``base_text``, None for an opinion on the draft
+    as a whole), checked as a citizen's is (comments.services.proposal_check)."""
     if not kind:
         return None
-    if article is None:
+    if base_text is None:
         raise ContactPointError(
             _("对草案整体的意见不能附带修改建议：请先选择意见针对的条文。"), code="proposal_no_article"
         )
     try:
-        return proposal_check(kind=kind, text=text, article=article, max_length=batch.draft.opinion_max_length)
+        return proposal_check(kind=kind, text=text, base_text=base_text, max_length=batch.draft.opinion_max_length)
     except OpinionError as exc:
         raise ContactPointError(exc.messages[0], code=exc.code) from None
 
@@ -312,8 +313,8 @@ def batch_item_save(
     item.proposer_category = proposer_category or ""
     item.meeting = meeting if meeting is not None else item.meeting
     item.state = ItemState.ACCEPTED
-    article = Provision.objects.only("id", "text").get(pk=item.article_id) if item.article_id else None
-    proposal = _checked_proposal(batch, article, proposal_kind, proposal_text)
+    base_text = Provision.objects.values_list("text", flat=True).get(pk=item.article_id) if item.article_id else None
+    proposal = _checked_proposal(batch, base_text, proposal_kind, proposal_text)
     item.full_clean(exclude=["batch", "note"])
     item.save()
     proposals_stage(proposals={item_key(item.pk): proposal})
@@ -331,8 +332,8 @@ def _sheet_proposals(batch: OpinionBatch, rows: list) -> tuple[list[Proposal | N
     found, problems = [], []
     for row in rows:
         try:
-            article = Provision(number=row.article, text=texts.get(row.article, "")) if row.proposal_kind else None
-            found.append(_checked_proposal(batch, article, row.proposal_kind, row.proposal_text))
+            base_text = texts.get(row.article, "") if row.article is not None else None
+            found.append(_checked_proposal(batch, base_text, row.proposal_kind, row.proposal_text))
         except ContactPointError as exc:
             problems.append((row.line, exc.messages[0]))
             found.append(None)
