@@ -14,7 +14,7 @@ from django.db.models.functions import RowNumber
 
 from comments import extensions, sources
 from comments.filters import ModerationFilterSet
-from comments.models import ADOPTING, COUNTED_STATES, ModerationState, Opinion, Support
+from comments.models import ADOPTING, COUNTED_STATES, ModerationState, Opinion, Proposal, Support
 from drafts.comparison import ChangeNote
 from drafts.matching import normalize_text
 
@@ -52,7 +52,7 @@ def parse_cursor(sort: str, cursor: str | None) -> tuple[int, int] | None:
 
 def _public():
     return Opinion.objects.filter(moderation_state=ModerationState.PUBLISHED).select_related(
-        "author", "reply_to__author"
+        "author", "reply_to__author", "proposal"
     )
 
 
@@ -119,7 +119,11 @@ def public_opinion(pk: int) -> Opinion | None:
 
 
 def my_opinions(*, user, page_number=1, per_page: int = 20):
-    qs = Opinion.objects.filter(author=user).select_related("draft", "article", "parent").order_by("-created_at", "-id")
+    qs = (
+        Opinion.objects.filter(author=user)
+        .select_related("draft__current_version", "article", "parent", "proposal", "resulting_article__version")
+        .order_by("-created_at", "-id")
+    )
     page = Paginator(qs, per_page).get_page(page_number)
     extensions.attach_opinion_notes(list(page.object_list))
     return page
@@ -129,7 +133,7 @@ def moderation_queue(*, filters: Mapping | None = None, filterset: ModerationFil
     """Online opinions and replies the moderation queue's filters select, newest first."""
     if filterset is None:
         filterset = ModerationFilterSet(filters)
-    return filterset.qs.select_related("draft", "article", "author", "parent").order_by("-id")
+    return filterset.qs.select_related("draft", "article", "author", "parent", "proposal").order_by("-id")
 
 
 # Public feedback (反馈) -------------------------------------------------------------------------
@@ -271,3 +275,9 @@ def feedback_opinions(draft_id: int, article_id: int | None):
 def feedback_internal_count(draft_id: int, article_id: int | None) -> int:
     """How many handled opinions on the article the feedback page counts without showing (internal ones)."""
     return _feedback_handled(draft_id, article_id).filter(moderation_state=ModerationState.INTERNAL).count()
+
+
+def staged_proposals(keys: list[str]) -> dict[str, Proposal]:
+    """The proposals staged under `keys` (comments.services.proposals_stage), by key, whether they still wait
+    for their opinions or have them."""
+    return {p.staged_for: p for p in Proposal.objects.filter(staged_for__in=keys)}

@@ -78,6 +78,7 @@ def thread_context(request, draft: DraftPage, version, article) -> dict:
         form = OpinionForm(
             initial={"draft": draft.pk, "article": article_id or "", "submission_key": uuid.uuid4()},
             max_length=draft.opinion_max_length,
+            article=article,
         )
     renderer = OpinionRenderer(request, can_post=can_post, supported=page.supported)
     return {
@@ -255,12 +256,15 @@ def opinion_new(request):
             "reply_to": reply_to.pk if reply_to else "",
             "submission_key": uuid.uuid4(),
         }
-        form = OpinionForm(initial=initial, max_length=draft.opinion_max_length)
+        form = OpinionForm(
+            initial=initial, max_length=draft.opinion_max_length, article=article if not reply_to else None
+        )
         return _form_page(request, draft, article, reply_to, form)
 
-    form = OpinionForm(request.POST, max_length=draft.opinion_max_length)
+    form = OpinionForm(request.POST, max_length=draft.opinion_max_length, article=article if not reply_to else None)
     if not form.is_valid():
         return _form_page(request, draft, article, reply_to, form, status=400)
+    proposal_kind, proposal_text = form.proposal()
     try:
         opinion, _created = services.opinion_post(
             user=request.user,
@@ -272,6 +276,8 @@ def opinion_new(request):
             reply_to_id=reply_to.pk if reply_to else None,
             ip=client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
             submission_key=form.cleaned_data["submission_key"],
+            proposal_kind=proposal_kind,
+            proposal_text=proposal_text,
         )
     except OpinionError as exc:
         form.add_error(None, exc.messages[0])

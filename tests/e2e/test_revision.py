@@ -86,7 +86,7 @@ def test_staff_apply_a_proposal_publish_the_new_version_and_export_the_table(pag
 
     # The comparison table, with the reason and the opinion behind the change.
     with page.expect_download() as download:
-        page.get_by_role("button", name="下载对照表").click()
+        page.get_by_role("button", name="下载", exact=True).click()
     document = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert any("采纳公众意见，明确区域调整后的合同衔接" in cell for cell in cells)
