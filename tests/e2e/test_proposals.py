@@ -11,16 +11,14 @@ HANGZHOU = Path(__file__).resolve().parents[2] / "drafts" / "fixtures" / "杭州
 PHONE = {"width": 360, "height": 740}
 
 
-def test_citizen_proposes_a_wording_on_a_phone_and_sees_the_redline(browser, live_server, screenshot):
+def test_citizen_proposes_a_wording_on_a_phone_and_sees_the_redline(phone_page, live_server, screenshot):
     draft = DraftFactory(
         text=HANGZHOU.read_text(encoding="utf-8"), title="杭州市物业管理条例（修订草案）", slug="hangzhou"
     )
     # Published as soon as posted (no sensitive word): the redline is in the thread at once.
     DraftPage.objects.filter(pk=draft.pk).update(moderation_mode=ModerationMode.POST)
     UserFactory(username="laozhang", display_name="老张")
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-    phone = context.new_page()
-    phone.set_default_timeout(15_000)
+    phone = phone_page
     phone.goto(live_server.url + "/accounts/login/")
     phone.get_by_label("用户名、电子邮箱或手机号码").fill("laozhang")
     phone.get_by_label("密码").fill(PASSWORD)
@@ -58,4 +56,3 @@ def test_citizen_proposes_a_wording_on_a_phone_and_sees_the_redline(browser, liv
     mine = phone.locator(".my-opinion .proposal")
     expect(mine.locator("ins")).to_contain_text("在三十日内处理")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    context.close()
