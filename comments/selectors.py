@@ -269,7 +269,9 @@ def feedback_opinions(draft_id: int, article_id: int | None):
     in the summary but their text and proposer never appear on a public page (issue 21, item 5): they were
     collected with the promise that they stay internal, and their proposers' names were typed by staff."""
     qs = _feedback_handled(draft_id, article_id).filter(moderation_state=ModerationState.PUBLISHED)
-    return sources.annotate_name(qs.select_related("author", "merged_into")).order_by("id")
+    # The draft's current version and each adopted opinion's article: 「修改为」 (comments.redline.outcome_of).
+    related = ("author", "merged_into", "draft__current_version", "resulting_article__version", "proposal")
+    return sources.annotate_name(qs.select_related(*related)).order_by("id")
 
 
 def feedback_internal_count(draft_id: int, article_id: int | None) -> int:

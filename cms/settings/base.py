@@ -224,6 +224,9 @@ else:
 # changed at most once in this many seconds (cms.generations).
 GENERATION_FRESH_SECONDS = 1.0
 
+# The Content-Security-Policy (cms.middleware) as report-only, for a deployer trying it out.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+
 # Work queued after commits (search indexing, campaign checks): a process queues a run at most once in
 # this many seconds, and once more at the end of the interval (cms.schedules.queue_after_commit).
 QUEUE_DEBOUNCE_SECONDS = env_int("QUEUE_DEBOUNCE_SECONDS", 5)
