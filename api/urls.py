@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views
+from api import opendata, views, views_open_data
 
 app_name = "api"
 
@@ -26,4 +26,15 @@ urlpatterns += [
     path("referrals/<int:referral_id>/", views.ReferralDetailView.as_view(), name="referral"),
     path("referrals/<int:referral_id>/acknowledge/", views.ReferralAcknowledgeView.as_view(), name="acknowledge"),
     path("referrals/<int:referral_id>/reply/", views.ReferralReplyView.as_view(), name="reply"),
+]
+
+urlpatterns += [
+    path("open-data/", views_open_data.data_dictionary, name="open_data"),
+] + [
+    path(
+        f"open-data/drafts/<int:draft_id>/{name}",
+        views_open_data.download_view(name),
+        name=views_open_data.url_name(name),
+    )
+    for name in opendata.FILES
 ]
