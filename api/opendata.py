@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,6 +51,12 @@ def _c(name: str, kind: str, description) -> Column:
     return Column(name, kind, description)
 
 
+def _disposition_count(label) -> str:
+    return _("其中处理情况为“%(label)s”的意见数。") % {"label": label}
+
+
+_of_disposition = lazy(_disposition_count, str)  # translated when shown, not at import
+
 ARTICLE_COLUMNS = [
     _c("draft_id", "integer", gettext_lazy("草案编号，与接口 /api/v1/drafts/{id}/ 相同。")),
     _c("version", "integer", gettext_lazy("草案版本序号（1 为第一个公开的版本）。")),
@@ -60,10 +67,7 @@ ARTICLE_COLUMNS = [
     _c("title", "text", gettext_lazy("条的标题（条旨），没有则为空。")),
     _c("text", "text", gettext_lazy("条文全文。")),
     _c("opinions_counted", "integer", gettext_lazy("计入统计的意见数：网上发布的意见和线下渠道的意见，不含回复。")),
-    *[
-        _c(f"opinions_{value}", "integer", gettext_lazy("其中处理情况为“%(label)s”的意见数。") % {"label": label})
-        for value, label in Disposition.choices
-    ],
+    *[_c(f"opinions_{value}", "integer", _of_disposition(label)) for value, label in Disposition.choices],
 ]
 
 OPINION_COLUMNS = [

@@ -198,3 +198,10 @@ def test_data_dictionary_describes_every_column_and_the_licence(client, draft, h
             assert f"<code>{column.name}</code>" in html
     assert f"/api/v1/open-data/drafts/{draft.pk}/dataset.json" in html
     assert "votes.csv" in html  # why there is none is said
+
+
+def test_data_dictionary_in_english(client, draft, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switcher's choice
+    html = client.get("/api/v1/open-data/").content.decode()
+    assert "Data dictionary" in html
+    assert "Of these, opinions with the outcome" in html  # translated when shown, not when imported
