@@ -28,6 +28,7 @@ from api.auth import HasScope, TokenAuthentication, TokenRateThrottle
 from api.conditional import ConditionalMixin
 from api.errors import ApiError
 from api.models import TokenHolder, TokenScope
+from api.parsers import SafeJSONParser
 from api.services import token_use_log
 from comments import selectors as comment_selectors
 from comments.models import Disposition, Opinion, Proposal
@@ -415,6 +416,7 @@ class TokenView(APIView):
     authentication_classes = [TokenAuthentication]
     permission_classes = [HasScope]
     throttle_classes = [TokenRateThrottle]
+    parser_classes = [SafeJSONParser]
     token_holder = ""
     token_scope = ""
 

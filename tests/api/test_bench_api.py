@@ -43,3 +43,16 @@ def test_batch_goes_in_requests_under_the_limit_replays_add_nothing_and_all_is_r
     assert not User.objects.filter(username=USERNAME).exists()
     for model in (Opinion, ContactPointOpinion, OpinionBatch, IdempotentRequest, ApiToken, ApiTokenUse):
         assert not model.objects.exists(), model
+
+
+def test_fuzz_figure_on_its_own_small_world_leaves_nothing(draft_index):
+    from bench.api import _fuzz_figure
+    from drafts.models import DraftPage
+    from referrals.models import Department, Referral
+
+    figure = _fuzz_figure(Client(), log=lambda m: None)
+    assert figure.name == "api.fuzz_failures" and figure.value == 0, figure.note
+    assert "requests over every operation" in figure.note
+    assert not DraftPage.objects.filter(slug__startswith="api-fuzz").exists()
+    for model in (Opinion, Referral, Department, ApiToken, ContactPoint):
+        assert not model.objects.exists(), model
