@@ -157,6 +157,10 @@ class BatchItemSerializer(serializers.Serializer):
     body = serializers.CharField(help_text=_("意见内容，不超过 5000 字 · text"))
     proposer = serializers.CharField(required=False, help_text=_("提出人 · proposer"))
     proposer_category = serializers.CharField(required=False, help_text=_("提出人类别，与表格模板相同 · category"))
+    proposal = serializers.CharField(
+        required=False,
+        help_text=_("建议修改为：本条修改后的完整条文，或“删除本条”，与表格模板相同 · proposed wording"),
+    )
 
 
 class BatchRequestSerializer(serializers.Serializer):

@@ -480,7 +480,7 @@ class StaffOpinionsView(TokenView):
         return Response({"next_after": next_after, "results": results})
 
 
-ITEM_FIELDS = {"article", "body", "proposer", "proposer_category"}
+ITEM_FIELDS = {"article", "body", "proposer", "proposer_category", "proposal"}
 
 
 def _batch_items(data) -> tuple[int, list]:
@@ -503,7 +503,7 @@ def _batch_items(data) -> tuple[int, list]:
         extra = sorted(set(item) - ITEM_FIELDS)
         if extra:
             problems.append((index, _("不认识的字段：%(fields)s。") % {"fields": "、".join(map(str, extra))}))
-        for name in ("body", "proposer", "proposer_category"):
+        for name in ("body", "proposer", "proposer_category", "proposal"):
             if item.get(name) is not None and not isinstance(item[name], str):
                 problems.append((index, _("%(field)s 应为文字。") % {"field": name}))
         article = item.get("article")

@@ -101,7 +101,7 @@ def draft_clusters_update(draft_id: int, *, progress: Callable[[int, int], None]
     while True:
         with transaction.atomic():
             _lock(draft_id)
-            rows = list(pending.order_by("pk").values_list("pk", "body", "text_hash")[:CHUNK])
+            rows = list(pending.order_by("pk").values_list("pk", "body", "text_hash", "author_id")[:CHUNK])
             if not rows:
                 break
             _place(draft_id, rows)
@@ -119,12 +119,15 @@ def _lock(draft_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, draft_id])
 
 
-def _place(draft_id: int, rows: list[tuple[int, str, str]]) -> None:
+def _place(draft_id: int, rows: list[tuple[int, str, str, int | None]]) -> None:
     """One round: link `rows` (new opinions, ascending ids) to what came before them, and store the result."""
-    digests = {pk: digest or fingerprints.text_hash(body) for pk, body, digest in rows}
-    # Every way in stores the hash; one that did not gets it now, so later twins find it.
-    unhashed = [Opinion(pk=pk, text_hash=digests[pk]) for pk, _body, digest in rows if not digest]
+    digests = {pk: digest or fingerprints.text_hash(body) for pk, body, digest, _author in rows}
+    # Every way in stores the hash; one that did not gets it now, so later twins find it. Not a citizen's
+    # opinion without one: that is a later copy of the citizen's own text, whose hash the migration to one
+    # text per citizen and draft cleared (comments 0015); its first copy holds the hash.
+    unhashed = [Opinion(pk=pk, text_hash=digests[pk]) for pk, _body, digest, by in rows if not digest and not by]
     Opinion.objects.bulk_update(unhashed, ["text_hash"], batch_size=2000)
+    rows = [(pk, body, digest) for pk, body, digest, _author in rows]
     first_twin = dict(
         _groups_of(draft_id)
         .filter(clustered=True, text_hash__in=set(digests.values()))

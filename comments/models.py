@@ -199,6 +199,16 @@ class Opinion(models.Model):
                 condition=models.Q(submission_key__isnull=False),
                 name="opinion_submission_once",
             ),
+            # One text per citizen and draft (comments.services.opinion_post checks first; this settles posts
+            # arriving at once with different keys). Withdrawn opinions free their text; offline channels
+            # (no author: contact points, letters, e-mail) legitimately hold the same text for many proposers.
+            models.UniqueConstraint(
+                fields=["author", "draft", "text_hash"],
+                condition=models.Q(author__isnull=False, channel=Channel.ONLINE)
+                & ~models.Q(text_hash="")
+                & ~models.Q(moderation_state=ModerationState.WITHDRAWN),
+                name="opinion_text_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -233,7 +243,13 @@ class Proposal(models.Model):
     Its 款 and 项 are kept as lines.
     """
 
-    opinion = models.OneToOneField(Opinion, on_delete=models.CASCADE, related_name="proposal", verbose_name=_("意见"))
+    opinion = models.OneToOneField(
+        Opinion, on_delete=models.CASCADE, null=True, blank=True, related_name="proposal", verbose_name=_("意见")
+    )
+    # A proposal typed before its opinion exists (a contact point's batch item, until the batch is submitted)
+    # waits under a key its app chooses ("batchitem:12"); it gets its opinion on submission and keeps the key.
+    # A key rather than a foreign key: the comments app knows nothing of the apps that stage proposals.
+    staged_for = models.CharField(max_length=60, null=True, blank=True, unique=True, editable=False)
     kind = models.CharField(_("修改建议类型"), max_length=10, choices=ProposalKind.choices, default=ProposalKind.MODIFY)
     base_text = models.TextField(_("原条文"), blank=True)
     text = models.TextField(_("建议修改为"), blank=True)
@@ -242,6 +258,12 @@ class Proposal(models.Model):
     class Meta:
         verbose_name = _("修改建议")
         verbose_name_plural = _("修改建议")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opinion__isnull=False) | models.Q(staged_for__isnull=False),
+                name="proposal_has_opinion_or_stage",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:40]}"

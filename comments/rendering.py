@@ -14,6 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from comments.redline import proposal_of, redline_html
+
 
 @dataclass
 class Labels:
@@ -89,7 +91,7 @@ class OpinionRenderer:
         official = " opinion__body--official" if opinion.is_official else ""
         return (
             f'<article class="opinion__body{official}"><header class="opinion__meta">{"".join(head)}</header>'
-            f'<div class="opinion__text">{body}</div>'
+            f'<div class="opinion__text">{body}</div>{redline_html(proposal_of(opinion))}'
             f'<footer class="opinion__actions">{"".join(actions)}</footer></article>'
         )
 

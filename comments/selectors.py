@@ -14,8 +14,9 @@ from django.db.models.functions import RowNumber
 
 from comments import extensions, sources
 from comments.filters import ModerationFilterSet
-from comments.models import ADOPTING, COUNTED_STATES, ModerationState, Opinion, Support
+from comments.models import ADOPTING, COUNTED_STATES, ModerationState, Opinion, Proposal, Support
 from drafts.comparison import ChangeNote
+from drafts.matching import normalize_text
 
 PAGE_SIZE = 20
 FIRST_REPLIES = 3
@@ -51,7 +52,7 @@ def parse_cursor(sort: str, cursor: str | None) -> tuple[int, int] | None:
 
 def _public():
     return Opinion.objects.filter(moderation_state=ModerationState.PUBLISHED).select_related(
-        "author", "reply_to__author"
+        "author", "reply_to__author", "proposal"
     )
 
 
@@ -118,7 +119,11 @@ def public_opinion(pk: int) -> Opinion | None:
 
 
 def my_opinions(*, user, page_number=1, per_page: int = 20):
-    qs = Opinion.objects.filter(author=user).select_related("draft", "article", "parent").order_by("-created_at", "-id")
+    qs = (
+        Opinion.objects.filter(author=user)
+        .select_related("draft__current_version", "article", "parent", "proposal", "resulting_article__version")
+        .order_by("-created_at", "-id")
+    )
     page = Paginator(qs, per_page).get_page(page_number)
     extensions.attach_opinion_notes(list(page.object_list))
     return page
@@ -128,7 +133,7 @@ def moderation_queue(*, filters: Mapping | None = None, filterset: ModerationFil
     """Online opinions and replies the moderation queue's filters select, newest first."""
     if filterset is None:
         filterset = ModerationFilterSet(filters)
-    return filterset.qs.select_related("draft", "article", "author", "parent").order_by("-id")
+    return filterset.qs.select_related("draft", "article", "author", "parent", "proposal").order_by("-id")
 
 
 # Public feedback (反馈) -------------------------------------------------------------------------
@@ -152,10 +157,30 @@ def _feedback_qs(draft_id: int):
 class FeedbackArticle:
     article: object  # Provision or None for the draft as a whole
     counts: dict[str, int]
+    # What the article became in a later version (feedback_outcomes): its successors, and whether it
+    # stands in an earlier version than the current one at all.
+    became: list = field(default_factory=list)
+    superseded: bool = False
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def adopted(self) -> int:
+        """Opinions adopted or partly adopted."""
+        return sum(self.counts.get(disposition, 0) for disposition in ADOPTING)
+
+    @property
+    def outcome(self) -> str:
+        """ "" (the article is in the current version), "deleted" (no later article came of it), "changed"
+        or "same" (the later text against the one the opinions were written on)."""
+        if not self.superseded:
+            return ""
+        if not self.became:
+            return "deleted"
+        same = all(normalize_text(later.text) == normalize_text(self.article.text) for later in self.became)
+        return "same" if same else "changed"
 
     @property
     def other(self) -> int:
@@ -178,6 +203,45 @@ def feedback_summary(draft_id: int) -> tuple[dict[str, int], list[FeedbackArticl
     articles = [FeedbackArticle(None, per_article[None])] if None in per_article else []
     articles += [FeedbackArticle(p, per_article[p.pk]) for p in ordered]
     return totals, articles
+
+
+def feedback_outcomes(draft_id: int, articles: list[FeedbackArticle], *, current_version_id: int | None) -> None:
+    """Fill in what each article of an earlier version became: the articles its adopted opinions were
+    adopted into (Opinion.resulting_article), in the latest version that has them, else its successor in
+    the current version by lineage.  Three queries, whatever the number of articles."""
+    earlier = [a for a in articles if a.article is not None and a.article.version_id != current_version_id]
+    if current_version_id is None or not earlier:
+        return
+    from drafts.models import Provision
+    from drafts.selectors import article_successors
+
+    pairs = (
+        opinions_counted(
+            draft_id=draft_id,
+            article_id__in=[a.article.pk for a in earlier],
+            disposition__in=ADOPTING,
+            resulting_article__isnull=False,
+        )
+        .values_list("article_id", "resulting_article_id")
+        .distinct()
+        .order_by()
+    )
+    resulting: dict[int, set[int]] = {}
+    for article_id, resulting_id in pairs:
+        resulting.setdefault(article_id, set()).add(resulting_id)
+    adopted_into = Provision.objects.filter(pk__in={pk for ids in resulting.values() for pk in ids}).select_related(
+        "version"
+    )
+    by_id = {p.pk: p for p in adopted_into}
+    successors = article_successors(articles=[a.article for a in earlier], version_id=current_version_id)
+    for item in earlier:
+        item.superseded = True
+        later = [by_id[pk] for pk in resulting.get(item.article.pk, ()) if pk in by_id]
+        if later:
+            newest = max(p.version.number for p in later)
+            item.became = sorted((p for p in later if p.version.number == newest), key=lambda p: p.position)
+        elif item.article.pk in successors:
+            item.became = [successors[item.article.pk]]
 
 
 def adopted_change_notes(old, new, provision_ids: list[int]) -> dict[int, list[ChangeNote]]:
@@ -205,9 +269,17 @@ def feedback_opinions(draft_id: int, article_id: int | None):
     in the summary but their text and proposer never appear on a public page (issue 21, item 5): they were
     collected with the promise that they stay internal, and their proposers' names were typed by staff."""
     qs = _feedback_handled(draft_id, article_id).filter(moderation_state=ModerationState.PUBLISHED)
-    return sources.annotate_name(qs.select_related("author", "merged_into")).order_by("id")
+    # The draft's current version and each adopted opinion's article: 「修改为」 (comments.redline.outcome_of).
+    related = ("author", "merged_into", "draft__current_version", "resulting_article__version", "proposal")
+    return sources.annotate_name(qs.select_related(*related)).order_by("id")
 
 
 def feedback_internal_count(draft_id: int, article_id: int | None) -> int:
     """How many handled opinions on the article the feedback page counts without showing (internal ones)."""
     return _feedback_handled(draft_id, article_id).filter(moderation_state=ModerationState.INTERNAL).count()
+
+
+def staged_proposals(keys: list[str]) -> dict[str, Proposal]:
+    """The proposals staged under `keys` (comments.services.proposals_stage), by key, whether they still wait
+    for their opinions or have them."""
+    return {p.staged_for: p for p in Proposal.objects.filter(staged_for__in=keys)}

@@ -27,6 +27,8 @@ from comments.models import (
     ModerationEvent,
     ModerationState,
     Opinion,
+    Proposal,
+    ProposalKind,
     Report,
     Support,
 )
@@ -140,6 +142,48 @@ def _clean_body(body: str, max_length: int) -> str:
     return body
 
 
+def _clean_wording(text: str) -> str:
+    """An article's wording as typed: one 款 or 项 a line, blank lines and spaces around lines dropped."""
+    text = "".join(ch for ch in (text or "").replace("\r\n", "\n").replace("\r", "\n") if ch >= " " or ch == "\n")
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def _no_space(text: str) -> str:
+    return "".join(text.split())
+
+
+def proposal_check(*, kind: str, text: str, base_text: str | None, max_length: int) -> Proposal:
+    """A proposed wording checked against the text of the article it is made on (``base_text``, None for an
+    opinion on the draft as a whole, which cannot have one); not saved: its opinion does not exist yet.
+
+    The proposed text may be as long as the article plus an opinion's length limit (an added article:
+    the limit itself), so that a long article can be reworded whole while nobody pastes a book.
+    """
+    if kind not in ProposalKind.values:
+        raise OpinionError(_("未知的修改建议类型，请重新选择。"), code="proposal_kind")
+    if base_text is None:
+        raise OpinionError(
+            _("对草案整体的意见不能附带修改建议：请在具体条文的页面提出修改建议。"), code="proposal_no_article"
+        )
+    text = "" if kind == ProposalKind.DELETE else _clean_wording(text)
+    if kind == ProposalKind.MODIFY and not text:
+        raise OpinionError(_("请填写建议修改后的条文；如果建议删除本条，请选择“删除本条”。"), code="proposal_empty")
+    if kind == ProposalKind.INSERT and not text:
+        raise OpinionError(_("请填写建议在本条后增加的条文。"), code="proposal_empty")
+    if kind == ProposalKind.MODIFY and _no_space(text) == _no_space(base_text):
+        raise OpinionError(
+            _("建议修改后的条文与现在的条文相同：请修改条文后再提交，或选择“不提修改建议”。"), code="proposal_same"
+        )
+    limit = max_length + (len(base_text) if kind == ProposalKind.MODIFY else 0)
+    if len(text) > limit:
+        raise OpinionError(
+            _("建议的条文不能超过 %(limit)s 字，现在是 %(count)s 字。请精简后再提交。")
+            % {"limit": limit, "count": len(text)},
+            code="proposal_too_long",
+        )
+    return Proposal(kind=kind, base_text=base_text, text=text)
+
+
 def may_post_outside_period(user, draft: DraftPage) -> bool:
     """Staff answer (officially) before and after the comment period too."""
     return user.is_authenticated and user.has_perm("comments.answer_officially", draft)
@@ -155,10 +199,15 @@ def opinion_post(
     reply_to_id: int | None = None,
     ip: str = "",
     submission_key: uuid.UUID | None = None,
+    proposal_kind: str = "",
+    proposal_text: str = "",
     now=None,
 ) -> tuple[Opinion, bool]:
     """Post an online opinion or a reply. Returns (opinion, created); a repeated submission key
-    returns the opinion it made the first time with created=False."""
+    returns the opinion it made the first time with created=False.
+
+    ``proposal_kind`` (modify, insert or delete; "" for none) attaches a proposed wording of the article,
+    stored with the opinion in one transaction; replies and opinions on the draft as a whole have none."""
     now = now or timezone.now()
     if user is None or not user.is_authenticated:
         raise OpinionError(_("请先登录再发表意见。"), code="login")
@@ -168,6 +217,11 @@ def opinion_post(
     if not draft.live:
         raise OpinionError(_("这部草案尚未发布。"), code="not_live")
     if not staff and not draft.is_open(now):
+        if proposal_kind:
+            raise OpinionError(
+                _("征求意见期已结束或尚未开始，不能再发表意见或提出修改建议。您填写的内容仍在下面，可以复制保存。"),
+                code="closed",
+            )
         raise OpinionError(_("征求意见期已结束或尚未开始，不能再发表意见。"), code="closed")
     body = _clean_body(body, draft.opinion_max_length)
     digest = fingerprints.text_hash(body)
@@ -207,10 +261,21 @@ def opinion_post(
         article_id = article.pk if article is not None else None
     if version_id is None:
         raise OpinionError(_("这部草案还没有正文。"), code="no_text")
+    proposal = None
+    if proposal_kind:
+        if reply_to is not None:
+            raise OpinionError(_("回复不能附带修改建议：请在条文页面发表意见时提出。"), code="proposal_reply")
+        proposal = proposal_check(
+            kind=proposal_kind,
+            text=proposal_text,
+            base_text=article.text if article is not None else None,
+            max_length=draft.opinion_max_length,
+        )
     if not staff:
         _take_rate(user.pk, ip)
 
-    held = [] if staff else sensitive.find(body)
+    # A proposed wording is published with its opinion: it is screened with it.
+    held = [] if staff else sensitive.find(body if proposal is None else f"{body}\n{proposal.text}")
     published_at_once = staff or (draft.moderation_mode == ModerationMode.POST and not held)
     state = PUBLISHED if published_at_once else ModerationState.PENDING
     opinion = Opinion(
@@ -234,17 +299,27 @@ def opinion_post(
     # posts a second); counters, or a caller's transaction, need one (a savepoint inside it).
     published = state == PUBLISHED
     try:
-        with transaction.atomic() if published or connection.in_atomic_block else nullcontext():
+        with transaction.atomic() if published or proposal is not None or connection.in_atomic_block else nullcontext():
             opinion.save()
+            if proposal is not None:
+                proposal.opinion, proposal.created_at = opinion, now
+                proposal.save()
             if published:
                 _apply_counts([opinion], 1)
         campaigns.schedule_check()
     except IntegrityError:
-        # The same submission arrived twice at once: the other request made it.
-        earlier = Opinion.objects.filter(author=user, submission_key=submission_key).first()
-        if submission_key is None or earlier is None:
-            raise
-        return earlier, False
+        # Posts that arrived at once all passed the check above; the unique constraints settle them. The same
+        # submission: the other request made it. The same text under another key: refused as above.
+        if submission_key is not None:
+            earlier = Opinion.objects.filter(author=user, submission_key=submission_key).first()
+            if earlier is not None:
+                return earlier, False
+        twin = Opinion.objects.filter(author=user, draft=draft, text_hash=digest).exclude(
+            moderation_state=ModerationState.WITHDRAWN
+        )
+        if twin.exists():
+            raise OpinionError(_("您已经提交过相同内容的意见，请不要重复提交。"), code="duplicate") from None
+        raise
     return opinion, True
 
 
@@ -451,3 +526,35 @@ def opinions_moderate(*, moderator, opinion_ids: list[int], action: str, reason:
         if opinion.author_id and to_state in (PUBLISHED, ModerationState.REJECTED):
             _notify(opinion.pk, to_state)
     return movable
+
+
+# Proposals staged before their opinion exists -------------------------------------------------
+
+
+def proposals_stage(*, proposals: dict[str, Proposal | None]) -> None:
+    """Keep proposals (checked by proposal_check) under their keys until their opinions exist; a None
+    removes what waited under that key. Replaces whatever waited under the same keys."""
+    keys = list(proposals)
+    Proposal.objects.filter(staged_for__in=keys, opinion__isnull=True).delete()
+    staged = []
+    for key, proposal in proposals.items():
+        if proposal is not None:
+            proposal.pk, proposal.opinion, proposal.staged_for = None, None, key
+            staged.append(proposal)
+    Proposal.objects.bulk_create(staged, batch_size=2000)
+
+
+def proposals_unstage(*, keys: list[str]) -> int:
+    """Drop the proposals waiting under `keys` (their items were deleted). Returns how many."""
+    return Proposal.objects.filter(staged_for__in=keys, opinion__isnull=True).delete()[0]
+
+
+def proposals_attach(*, opinion_ids: dict[str, int], now=None) -> int:
+    """Give the proposals waiting under the keys their opinions, once those are made. Returns how many.
+    They keep their keys, so that the app that staged them still finds them (a submitted batch's items)."""
+    waiting = list(Proposal.objects.filter(staged_for__in=list(opinion_ids), opinion__isnull=True))
+    now = now or timezone.now()
+    for proposal in waiting:
+        proposal.opinion_id, proposal.created_at = opinion_ids[proposal.staged_for], now
+    Proposal.objects.bulk_update(waiting, ["opinion", "created_at"], batch_size=2000)
+    return len(waiting)

@@ -22,11 +22,13 @@ from cms.throttle import client_ip
 from cms.views import safe_next_url
 from comments import selectors, services
 from comments.forms import OpinionForm, ReportForm
-from comments.models import Disposition, ModerationState, Opinion
+from comments.models import ADOPTING, Disposition, ModerationState, Opinion
 from comments.rendering import OpinionRenderer
 from comments.services import OpinionError
 from drafts import lookup
 from drafts.models import DraftPage, DraftStatus, Provision
+from drafts.text_diff import char_diff
+from drafts.version_diff import redline_html
 
 
 def _int(value) -> int | None:
@@ -76,6 +78,7 @@ def thread_context(request, draft: DraftPage, version, article) -> dict:
         form = OpinionForm(
             initial={"draft": draft.pk, "article": article_id or "", "submission_key": uuid.uuid4()},
             max_length=draft.opinion_max_length,
+            article=article,
         )
     renderer = OpinionRenderer(request, can_post=can_post, supported=page.supported)
     return {
@@ -111,10 +114,15 @@ def draft_block_context(request, draft: DraftPage, version) -> dict:
 
 
 def adopted_behind_changes(old, new, provision_ids: list[int]) -> dict[int, list]:
-    """The diff page's extension: opinions adopted into each article of the newer version."""
+    """The diff page's extension: the published opinions adopted into each article of the newer version.
+
+    Only published ones: the text of an opinion kept internal (a letter, a contact point's meeting) or
+    withdrawn never appears on a public page."""
     found: dict[int, list] = {}
-    adopted = Opinion.objects.filter(resulting_article_id__in=provision_ids).exclude(
-        moderation_state__in=[ModerationState.PENDING, ModerationState.REJECTED, ModerationState.HIDDEN]
+    adopted = Opinion.objects.filter(
+        resulting_article_id__in=provision_ids,
+        moderation_state=ModerationState.PUBLISHED,
+        disposition__in=ADOPTING,
     )
     for opinion in adopted.only("pk", "body", "disposition", "resulting_article_id", "channel").order_by("pk"):
         found.setdefault(opinion.resulting_article_id, []).append(opinion)
@@ -127,11 +135,17 @@ def draft_feedback(request, draft_id: int):
     draft = _live_draft(draft_id)
     if draft.status() != DraftStatus.CLOSED:
         raise Http404(_("征求意见结束后才公布意见处理情况。"))
-    key = f"comments:feedback:{draft.pk}:{cache.get(selectors.feedback_generation_key(draft.pk), 0)}"
+    generation = cache.get(selectors.feedback_generation_key(draft.pk), 0)
+    # A new version changes what the articles became: it is a new summary.
+    key = f"comments:feedback:{draft.pk}:{generation}:{draft.current_version_id}"
     totals, articles = cache.get(key) or (None, None)
     if totals is None:
         totals, articles = selectors.feedback_summary(draft.pk)
+        selectors.feedback_outcomes(draft.pk, articles, current_version_id=draft.current_version_id)
         cache.set(key, (totals, articles), 600)
+    for item in articles:
+        for later in item.became:
+            later.page_url = version_article_url(draft, later)
     chosen, page, internal_count = None, None, 0
     raw = request.GET.get("article", "")
     if raw:
@@ -151,11 +165,24 @@ def draft_feedback(request, draft_id: int):
             "total": sum(totals.values()),
             "articles": articles,
             "chosen": chosen,
+            "became": _became(chosen) if chosen and chosen.article else [],
             "page_obj": page,
             "internal_count": internal_count,
             "query": f"article={raw}" if raw else "",
         },
     )
+
+
+def _became(chosen: selectors.FeedbackArticle) -> list[tuple[Provision, str]]:
+    """The later articles the chosen one became, each with the redline against the text the opinions were
+    written on."""
+    return [(later, redline_html(char_diff(chosen.article.text, later.text))) for later in chosen.became]
+
+
+def version_article_url(draft: DraftPage, article: Provision) -> str:
+    """An article's page in its own version: the current one, or an earlier one with ``?version=N``."""
+    url = article_url(draft, article)
+    return url if article.version_id == draft.current_version_id else f"{url}?version={article.version.number}"
 
 
 @require_GET
@@ -229,12 +256,15 @@ def opinion_new(request):
             "reply_to": reply_to.pk if reply_to else "",
             "submission_key": uuid.uuid4(),
         }
-        form = OpinionForm(initial=initial, max_length=draft.opinion_max_length)
+        form = OpinionForm(
+            initial=initial, max_length=draft.opinion_max_length, article=article if not reply_to else None
+        )
         return _form_page(request, draft, article, reply_to, form)
 
-    form = OpinionForm(request.POST, max_length=draft.opinion_max_length)
+    form = OpinionForm(request.POST, max_length=draft.opinion_max_length, article=article if not reply_to else None)
     if not form.is_valid():
         return _form_page(request, draft, article, reply_to, form, status=400)
+    proposal_kind, proposal_text = form.proposal()
     try:
         opinion, _created = services.opinion_post(
             user=request.user,
@@ -246,6 +276,8 @@ def opinion_new(request):
             reply_to_id=reply_to.pk if reply_to else None,
             ip=client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT),
             submission_key=form.cleaned_data["submission_key"],
+            proposal_kind=proposal_kind,
+            proposal_text=proposal_text,
         )
     except OpinionError as exc:
         form.add_error(None, exc.messages[0])

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comments.models import ProposalKind
 from contact_points.models import ContactPointKind, Meeting, ProposerCategory
 from contact_points.uploads import MAX_NOTE_BYTES
 
@@ -85,6 +86,20 @@ class ItemForm(forms.Form):
         label=_("提出人类别"), required=False, choices=[("", "—"), *ProposerCategory.choices]
     )
     meeting = forms.TypedChoiceField(label=_("征询活动"), required=False, coerce=int, empty_value=None)
+    proposal_kind = forms.ChoiceField(
+        label=_("修改建议"),
+        required=False,
+        choices=[("", _("不提修改建议")), *ProposalKind.choices],
+        error_messages={"invalid_choice": _("未知的修改建议类型，请重新选择。")},
+    )
+    proposal_text = forms.CharField(
+        label=_("建议的写法"),
+        required=False,
+        strip=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("选“修改为”时填写本条修改后的完整条文，选“在本条后增加一条”时填写新增的条文；每款、每项一行。"),
+    )
 
     def __init__(self, *args, articles, meetings, **kwargs):
         super().__init__(*args, **kwargs)

@@ -200,7 +200,13 @@ def point_opinions(point: ContactPoint) -> QuerySet[ContactPointOpinion]:
     """The point's submitted opinions with their handling, newest first."""
     return (
         ContactPointOpinion.objects.filter(contact_point=point)
-        .select_related("opinion__draft", "opinion__article", "batch")
+        .select_related(
+            "opinion__draft__current_version",
+            "opinion__article",
+            "opinion__proposal",
+            "opinion__resulting_article__version",
+            "batch",
+        )
         .order_by("-opinion__created_at", "opinion_id")
     )
 

@@ -19,8 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.uploads import UploadError
-from comments.models import Channel
-from comments.services import OfflineOpinion, opinions_import
+from comments.models import Channel, Proposal
+from comments.services import (
+    OfflineOpinion,
+    OpinionError,
+    opinions_import,
+    proposal_check,
+    proposals_attach,
+    proposals_stage,
+    proposals_unstage,
+)
 from contact_points import notes as notes_reader
 from contact_points import spreadsheet, uploads
 from contact_points.models import (
@@ -253,6 +261,26 @@ def _clean_text(body: str, *, limit: int = 5000) -> str:
     return body
 
 
+def item_key(item_id: int) -> str:
+    """The key a batch item's proposed wording waits under until the batch is submitted (comments.services)."""
+    return f"batchitem:{item_id}"
+
+
+def _checked_proposal(batch: OpinionBatch, base_text: str | None, kind: str, text: str) -> Proposal | None:
+    """A proposed wording of an item's article (whose text is ``base_text``, None for an opinion on the draft
+    as a whole), checked as a citizen's is (comments.services.proposal_check)."""
+    if not kind:
+        return None
+    if base_text is None:
+        raise ContactPointError(
+            _("对草案整体的意见不能附带修改建议：请先选择意见针对的条文。"), code="proposal_no_article"
+        )
+    try:
+        return proposal_check(kind=kind, text=text, base_text=base_text, max_length=batch.draft.opinion_max_length)
+    except OpinionError as exc:
+        raise ContactPointError(exc.messages[0], code=exc.code) from None
+
+
 @transaction.atomic
 def batch_item_save(
     *,
@@ -264,8 +292,13 @@ def batch_item_save(
     proposer_category: str = "",
     meeting: Meeting | None = None,
     item: BatchItem | None = None,
+    proposal_kind: str = "",
+    proposal_text: str = "",
 ) -> BatchItem:
-    """Add an opinion to a batch, or save the coordinator's edit of one (which accepts a candidate)."""
+    """Add an opinion to a batch, or save the coordinator's edit of one (which accepts a candidate).
+
+    A proposed wording (``proposal_kind`` modify, insert or delete) waits with the item, made on the text
+    of the item's article in the batch's version, and goes with its opinion when the batch is submitted."""
     batch = _lock_editable(user, batch)
     if item is not None and item.batch_id != batch.pk:
         raise PermissionDenied
@@ -280,9 +313,31 @@ def batch_item_save(
     item.proposer_category = proposer_category or ""
     item.meeting = meeting if meeting is not None else item.meeting
     item.state = ItemState.ACCEPTED
+    base_text = Provision.objects.values_list("text", flat=True).get(pk=item.article_id) if item.article_id else None
+    proposal = _checked_proposal(batch, base_text, proposal_kind, proposal_text)
     item.full_clean(exclude=["batch", "note"])
     item.save()
+    proposals_stage(proposals={item_key(item.pk): proposal})
     return item
+
+
+def _sheet_proposals(batch: OpinionBatch, rows: list) -> tuple[list[Proposal | None], list[tuple[int, str]]]:
+    """Each row's proposed wording checked against its article's text, and every problem as (line, message)."""
+    wanted = {row.article for row in rows if row.proposal_kind}
+    texts = dict(
+        Provision.objects.filter(
+            version_id=batch.version_id, kind=ProvisionKind.ARTICLE, number__in=wanted
+        ).values_list("number", "text")
+    )
+    found, problems = [], []
+    for row in rows:
+        try:
+            base_text = texts.get(row.article, "") if row.article is not None else None
+            found.append(_checked_proposal(batch, base_text, row.proposal_kind, row.proposal_text))
+        except ContactPointError as exc:
+            problems.append((row.line, exc.messages[0]))
+            found.append(None)
+    return found, problems
 
 
 @transaction.atomic
@@ -293,6 +348,7 @@ def batch_items_review(*, user, batch: OpinionBatch, item_ids: list[int], action
     if action == "accept":
         return items.filter(state=ItemState.CANDIDATE).update(state=ItemState.ACCEPTED)
     if action == "drop":
+        proposals_unstage(keys=[item_key(pk) for pk in items.values_list("pk", flat=True)])
         return items.delete()[0]
     raise ContactPointError(_("未知的操作。"), code="action")
 
@@ -312,8 +368,12 @@ def batch_import_sheet(*, user, batch: OpinionBatch, name: str, data: bytes) -> 
     if not result.rows:
         raise ContactPointError(_("表格中没有意见：请在“意见内容”一列填写后再上传。"), code="no_rows")
     _check_count(batch, len(result.rows))
+    proposals, problems = _sheet_proposals(batch, result.rows)
+    if problems:
+        line = _("第 %(line)s 行：%(message)s")
+        raise ContactPointError([line % {"line": n, "message": message} for n, message in problems], code="rows")
     start = _next_position(batch)
-    BatchItem.objects.bulk_create(
+    created = BatchItem.objects.bulk_create(
         [
             BatchItem(
                 batch=batch,
@@ -328,7 +388,14 @@ def batch_import_sheet(*, user, batch: OpinionBatch, name: str, data: bytes) -> 
         ],
         batch_size=2000,
     )
+    _stage_proposals(created, proposals)
     return len(result.rows)
+
+
+def _stage_proposals(items: list[BatchItem], proposals: list[Proposal | None]) -> None:
+    proposals_stage(
+        proposals={item_key(item.pk): proposal for item, proposal in zip(items, proposals, strict=True) if proposal}
+    )
 
 
 class ItemsError(ContactPointError):
@@ -361,7 +428,10 @@ def batch_submit_items(*, user, contact_point: ContactPoint, draft: DraftPage, i
     rows, errors = spreadsheet.read_items(items, known_articles=set(articles))
     if errors:
         raise ItemsError(errors)
-    BatchItem.objects.bulk_create(
+    proposals, problems = _sheet_proposals(batch, rows)
+    if problems:
+        raise ItemsError(problems)
+    created = BatchItem.objects.bulk_create(
         [
             BatchItem(
                 batch=batch,
@@ -376,6 +446,7 @@ def batch_submit_items(*, user, contact_point: ContactPoint, draft: DraftPage, i
         ],
         batch_size=2000,
     )
+    _stage_proposals(created, proposals)
     return batch_submit(user=user, batch_id=batch.pk, now=now)
 
 
@@ -442,6 +513,9 @@ def batch_submit(*, user, batch_id: int, now=None) -> Submission:
                 for opinion, item in zip(opinions, items, strict=True)
             ],
             batch_size=2000,
+        )
+        proposals_attach(
+            opinion_ids={item_key(item.pk): opinion.pk for opinion, item in zip(opinions, items, strict=True)}, now=now
         )
         if batch.solicitation_id:
             SolicitationTarget.objects.filter(

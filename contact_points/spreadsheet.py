@@ -61,8 +61,10 @@ EXCEL_MAX_ROWS = 1_048_576
 OPINION_SHEET = "意见"
 CATALOGUE_SHEET = "条文目录"
 
-ARTICLE, BODY, PROPOSER, CATEGORY = "条款", "意见内容", "提出人", "提出人类别"
-TEMPLATE_HEADERS = (ARTICLE, BODY, PROPOSER, CATEGORY)
+ARTICLE, BODY, PROPOSER, CATEGORY, PROPOSAL = "条款", "意见内容", "提出人", "提出人类别", "建议修改为"
+TEMPLATE_HEADERS = (ARTICLE, BODY, PROPOSER, CATEGORY, PROPOSAL)
+#: Written in the 建议修改为 column, it proposes deleting the article (any other text is its new wording).
+DELETE_WORDS = frozenset({"删除本条", "删去本条", "建议删除本条", "删除"})
 REQUIRED_HEADERS = (ARTICLE, BODY)
 _HEADER_ALIASES = {
     ARTICLE: ARTICLE,
@@ -73,6 +75,9 @@ _HEADER_ALIASES = {
     PROPOSER: PROPOSER,
     "姓名": PROPOSER,
     CATEGORY: CATEGORY,
+    PROPOSAL: PROPOSAL,
+    "修改建议": PROPOSAL,
+    "建议条文": PROPOSAL,
 }
 
 #: What the coordinator writes in the 提出人类别 column, and the code stored.  The labels are part of
@@ -122,6 +127,9 @@ class SheetRow:
     body: str
     proposer: str
     category: str
+    # A proposed wording of the article: "modify" with its text, "delete", or "" (none).
+    proposal_kind: str = ""
+    proposal_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,8 +173,9 @@ def template_xlsx(*, draft_title: str, articles: list[tuple[int, str]]) -> bytes
         BODY: f"必填，每行一条意见，不超过 {MAX_BODY_CHARS} 字。",
         PROPOSER: f"选填，不超过 {MAX_PROPOSER_CHARS} 字。",
         CATEGORY: f"选填，从下拉列表中选择：{_CATEGORY_CHOICES}。",
+        PROPOSAL: "选填：建议的本条完整条文，每款、每项一行（Alt+回车换行）；建议删除本条请填“删除本条”。",
     }
-    widths = {ARTICLE: 14, BODY: 80, PROPOSER: 18, CATEGORY: 14}
+    widths = {ARTICLE: 14, BODY: 80, PROPOSER: 18, CATEGORY: 14, PROPOSAL: 60}
     for column, name in enumerate(TEMPLATE_HEADERS, start=1):
         cell = sheet.cell(row=1, column=column, value=name)
         cell.font = HEADER_FONT
@@ -326,8 +335,8 @@ def _read_table(
         return SheetResult(errors=[header])
     header_line, columns = header
     article_at, body_at = columns[ARTICLE], columns[BODY]
-    proposer_at, category_at = columns.get(PROPOSER), columns.get(CATEGORY)
-    used = [i for i in (article_at, body_at, proposer_at, category_at) if i is not None]
+    proposer_at, category_at, proposal_at = columns.get(PROPOSER), columns.get(CATEGORY), columns.get(PROPOSAL)
+    used = [i for i in (article_at, body_at, proposer_at, category_at, proposal_at) if i is not None]
 
     result = SheetResult()
     errors = _ErrorList()
@@ -347,7 +356,7 @@ def _read_table(
         row = _read_row(
             line,
             values,
-            columns=(article_at, body_at, proposer_at, category_at),
+            columns=(article_at, body_at, proposer_at, category_at, proposal_at),
             known_articles=known_articles,
             errors=errors,
         )
@@ -363,12 +372,15 @@ def _read_row(
     line: int,
     values: Sequence[object],
     *,
-    columns: tuple[int, int, int | None, int | None],
+    columns: tuple[int, int, int | None, int | None, int | None],
     known_articles: set[int],
     errors: _ErrorList,
 ) -> SheetRow | None:
-    """The row, or None after adding its problems to ``errors``."""
-    article_at, body_at, proposer_at, category_at = columns
+    """The row, or None after adding its problems to ``errors``.
+
+    The proposed wording is only read here; whether it differs from the article and fits the length
+    limit is checked against the article's text by the service that imports the rows."""
+    article_at, body_at, proposer_at, category_at, proposal_at = columns
     found = len(errors)
     try:
         article = _parse_article(_value(values, article_at))
@@ -390,9 +402,21 @@ def _read_row(
     category = PROPOSER_CATEGORIES.get(category_label, "")
     if category_label and not category:
         errors.add(line, f"提出人类别“{_shorten(category_label)}”无效，应为以下之一：{_CATEGORY_CHOICES}（也可留空）")
+    proposal = _cell_str(_value(values, proposal_at)).replace("\r\n", "\n").replace("\r", "\n")
+    proposal_kind = ("delete" if "".join(proposal.split()) in DELETE_WORDS else "modify") if proposal else ""
+    if proposal and article is None and not len(errors) > found:
+        errors.add(line, "对草案整体的意见不能填写“建议修改为”，请在“条款”列填写建议修改的条号")
     if len(errors) > found:
         return None
-    return SheetRow(line=line, article=article, body=body, proposer=proposer, category=category)
+    return SheetRow(
+        line=line,
+        article=article,
+        body=body,
+        proposer=proposer,
+        category=category,
+        proposal_kind=proposal_kind,
+        proposal_text=proposal if proposal_kind == "modify" else "",
+    )
 
 
 class _IndexedErrors:
@@ -411,13 +435,19 @@ class _IndexedErrors:
 def read_items(
     items: Sequence[Mapping[str, object]], *, known_articles: set[int]
 ) -> tuple[list[SheetRow], list[tuple[int, str]]]:
-    """Opinions given as records ({"article", "body", "proposer", "proposer_category"}), each checked exactly
-    as a row of the spreadsheet template; the rows (``line`` is the index) and every problem by index."""
+    """Opinions given as records ({"article", "body", "proposer", "proposer_category", "proposal"}), each checked
+    exactly as a row of the spreadsheet template; the rows (``line`` is the index) and every problem by index."""
     errors = _IndexedErrors()
     rows: list[SheetRow] = []
     for index, item in enumerate(items):
-        values = (item.get("article"), item.get("body"), item.get("proposer"), item.get("proposer_category"))
-        row = _read_row(index, values, columns=(0, 1, 2, 3), known_articles=known_articles, errors=errors)  # type: ignore[arg-type]
+        values = (
+            item.get("article"),
+            item.get("body"),
+            item.get("proposer"),
+            item.get("proposer_category"),
+            item.get("proposal"),
+        )
+        row = _read_row(index, values, columns=(0, 1, 2, 3, 4), known_articles=known_articles, errors=errors)  # type: ignore[arg-type]
         if row is not None:
             rows.append(row)
     return rows, errors.found

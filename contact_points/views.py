@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comments import extensions
+from comments.selectors import staged_proposals
 from contact_points import selectors, services, spreadsheet
 from contact_points.forms import FileForm, ItemForm, MeetingForm, PointFilterForm, ReviewForm
 from contact_points.models import ContactPoint, ItemState, Meeting, MeetingNote, OpinionBatch
@@ -221,6 +222,10 @@ def batch_detail(request, pk: int, batch_id: int):
     if show == ItemState.CANDIDATE:
         items = items.filter(state=ItemState.CANDIDATE)
     page = Paginator(items, 100).get_page(request.GET.get("page"))
+    page.object_list = shown = list(page.object_list)
+    proposals = staged_proposals([services.item_key(item.pk) for item in shown])
+    for item in shown:
+        item.proposal = proposals.get(services.item_key(item.pk))
     counts = {
         "all": batch.items.count(),
         "candidate": batch.items.filter(state=ItemState.CANDIDATE).count(),
@@ -257,6 +262,7 @@ def item_edit(request, pk: int, batch_id: int, item_id: int):
     item = get_object_or_404(batch.items.select_related("article"), pk=item_id)
     if request.method == "POST":
         return _item_save(request, point, batch, item=item)
+    proposal = staged_proposals([services.item_key(item.pk)]).get(services.item_key(item.pk))
     form = _item_form(
         request,
         point,
@@ -267,6 +273,8 @@ def item_edit(request, pk: int, batch_id: int, item_id: int):
             "proposer_name": item.proposer_name,
             "proposer_category": item.proposer_category,
             "meeting": item.meeting_id,
+            "proposal_kind": proposal.kind if proposal else "",
+            "proposal_text": proposal.text if proposal else "",
         },
     )
     return render(
@@ -289,6 +297,8 @@ def _item_save(request, point, batch, *, item):
                 proposer_name=data["proposer_name"],
                 proposer_category=data["proposer_category"],
                 meeting=meeting,
+                proposal_kind=data["proposal_kind"],
+                proposal_text=data["proposal_text"],
             )
         except ContactPointError as exc:
             _error(request, exc)

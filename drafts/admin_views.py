@@ -25,6 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.uploads import UploadError
 from drafts.comparison_word import comparison_docx
+from drafts.explanation_word import explanation_docx
 from drafts.extensions import comparison_warning_list
 from drafts.models import DraftIndexPage, DraftPage, DraftStage, DraftVersion, Provision
 from drafts.parser import ParseResult, parse_text
@@ -352,16 +353,28 @@ class ArticleNotesView(WagtailAdminTemplateMixin, View):
         return TemplateResponse(self.request, self.template_name, context)
 
 
+#: The documents of two versions staff may download.
+TABLE, TWO_COLUMNS, EXPLANATION = "table", "two_columns", "explanation"
+
+
 class ComparisonForm(forms.Form):
     old = forms.TypedChoiceField(label=gettext_lazy("修改前的版本"), coerce=int)
     new = forms.TypedChoiceField(label=gettext_lazy("修改后的版本"), coerce=int)
     everything = forms.BooleanField(
-        label=gettext_lazy("列出全部条文"), required=False, help_text=gettext_lazy("未修改的条文写“同左”。")
-    )
-    two_columns = forms.BooleanField(
-        label=gettext_lazy("两栏对照表"),
+        label=gettext_lazy("列出全部条文"),
         required=False,
-        help_text=gettext_lazy("不含“修改理由（意见来源）”一栏，供公开发布。"),
+        help_text=gettext_lazy("仅用于对照表：未修改的条文写“同左”。"),
+    )
+    document = forms.ChoiceField(
+        label=gettext_lazy("文件"),
+        choices=[
+            (TABLE, gettext_lazy("修改前后对照表")),
+            (TWO_COLUMNS, gettext_lazy("两栏对照表（不含“修改理由（意见来源）”一栏，供公开发布）")),
+            (EXPLANATION, gettext_lazy("修改情况说明（初稿）")),
+        ],
+        initial=TABLE,
+        required=False,  # a link without it asks for the table, as before there was a choice
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, versions: list[DraftVersion], **kwargs):
@@ -377,7 +390,8 @@ class ComparisonForm(forms.Form):
 
 
 class ComparisonExportView(WagtailAdminTemplateMixin, View):
-    """修改前后对照表: two versions of a draft picked, downloaded as a Word file."""
+    """修改前后对照表 (three or two columns) or 修改情况说明: two versions of a draft picked, downloaded as a
+    Word file."""
 
     template_name = "drafts/admin/comparison.html"
     header_icon = "doc-full"
@@ -414,13 +428,18 @@ class ComparisonExportView(WagtailAdminTemplateMixin, View):
         comparison = version_comparison(
             old=by_number[form.cleaned_data["old"]], new=by_number[form.cleaned_data["new"]]
         )
-        data = comparison_docx(
-            comparison, everything=form.cleaned_data["everything"], reasons=not form.cleaned_data["two_columns"]
-        )
+        document = form.cleaned_data["document"] or TABLE
+        if document == EXPLANATION:
+            data = explanation_docx(comparison)
+            filename = f"关于《{comparison.title}》修改情况的说明.docx"
+        else:
+            data = comparison_docx(
+                comparison, everything=form.cleaned_data["everything"], reasons=document != TWO_COLUMNS
+            )
+            filename = f"《{comparison.title}》修改前后对照表.docx"
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
-        filename = f"《{comparison.title}》修改前后对照表.docx"
         response.headers["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 

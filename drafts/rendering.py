@@ -8,13 +8,13 @@ their paragraphs) so that it needs no recursion and prints and reflows well on a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from drafts.models import DraftVersion, Provision
 from drafts.parser import Node
@@ -22,6 +22,8 @@ from drafts.parser import Node
 HEADING_KINDS = ("part", "subpart", "chapter", "section")
 HEADING_TAGS = {"part": "h2", "subpart": "h2", "chapter": "h2", "section": "h3"}
 COLUMNS = ("id", "parent_id", "kind", "number", "label", "title", "text", "note", "opinion_count")
+#: The badge of an article that changed against the previous version (drafts.changes), by change.
+CHANGE_BADGES = {"changed": gettext_lazy("本条有修改"), "added": gettext_lazy("新增条文")}
 # Identity columns cost a UUID and a JSON conversion per row: only the diff asks for them.
 IDENTITY_COLUMNS = (*COLUMNS, "lineage", "derived_from")
 
@@ -130,15 +132,23 @@ def render_article(
     show_note: bool = True,
     count_format: str | None = None,
     count_placeholder: bool = False,
+    change: str | None = None,
 ) -> str:
-    """One article: label (linked to its own page), paragraphs, items, its note and opinion count."""
+    """One article: label (linked to its own page), paragraphs, items, its note and opinion count.
+
+    ``change`` ("changed" or "added", see drafts.changes) puts after the label a badge linking to what
+    changed against the previous version, on the article's page.
+    """
     label = article_label_html(article)
     if link_label:
         label = f'<a class="article__link" href="{url}">{label}</a>'
+    badge = ""
+    if change in CHANGE_BADGES:
+        badge = f' <a class="badge badge--{change}" href="{url}#changes">{escape(CHANGE_BADGES[change])}</a>'
     out = [f'<article class="article" id="{article.anchor}">']
     for index, (css, html) in enumerate(_article_body(article) or [("provision", "")]):
         if index == 0:
-            html = f'<strong class="article__label">{label}</strong>　{html}'
+            html = f'<strong class="article__label">{label}</strong>{badge}　{html}'
         out.append(f'<div class="{css}">{html}</div>')
     if show_note and article.note:
         out.append(
@@ -157,8 +167,16 @@ def render_article(
     return "".join(out)
 
 
-def render_text(rows: list[Row], article_url: Callable[[int], str], *, count_placeholders: bool = False) -> SafeString:
-    """The whole text: headings and articles in document order (with count placeholders to fill)."""
+def render_text(
+    rows: list[Row],
+    article_url: Callable[[int], str],
+    *,
+    count_placeholders: bool = False,
+    changes: Mapping[int, str] | None = None,
+) -> SafeString:
+    """The whole text: headings and articles in document order (with count placeholders to fill, and a
+    badge on each article ``changes`` names by provision id)."""
+    changes = changes or {}
     out: list[str] = []
     count_format = _count_format()
     for row in rows:
@@ -168,7 +186,11 @@ def render_text(rows: list[Row], article_url: Callable[[int], str], *, count_pla
         elif row.kind == "article":
             out.append(
                 render_article(
-                    row, article_url(row.number), count_format=count_format, count_placeholder=count_placeholders
+                    row,
+                    article_url(row.number),
+                    count_format=count_format,
+                    count_placeholder=count_placeholders,
+                    change=changes.get(row.id),
                 )
             )
     return mark_safe("\n".join(out))  # noqa: S308 - every piece of text above is escaped

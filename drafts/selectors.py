@@ -62,3 +62,17 @@ def version_comparison(*, old: DraftVersion, new: DraftVersion) -> Comparison:
         if article.key not in notes and found.get(pk):
             notes[article.key] = ChangeNote.combine(found[pk])
     return compare(old_text, new_text, notes=notes)
+
+
+def article_successors(*, articles: list[Provision], version_id: int) -> dict[int, Provision]:
+    """The article of the version ``version_id`` each of ``articles`` (of other versions) lives on as, by
+    lineage, keyed by the older article's id; articles that did not survive are left out.  One query."""
+    lineages: dict = {}
+    for article in articles:
+        lineages.setdefault(article.lineage, []).append(article.pk)
+    later = (
+        Provision.objects.filter(version_id=version_id, kind=ProvisionKind.ARTICLE, lineage__in=list(lineages))
+        .select_related("version")
+        .order_by("position")
+    )
+    return {pk: provision for provision in later for pk in lineages[provision.lineage]}

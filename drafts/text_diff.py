@@ -63,17 +63,25 @@ def char_diff(old: str, new: str) -> list[tuple[str, str]]:
     return [(_NAMES[op], text) for op, text in diffs]
 
 
-def diff_html(ops: Iterable[tuple[str, str]]) -> str:
-    """HTML for a diff: ``<del>`` and ``<ins>`` around changes, all text escaped, newlines as ``<br>``."""
+def diff_html(ops: Iterable[tuple[str, str]], *, deleted_label: str = "", inserted_label: str = "") -> str:
+    """HTML for a diff: ``<del>`` and ``<ins>`` around changes, all text escaped, newlines as ``<br>``.
+
+    ``deleted_label`` and ``inserted_label`` start each change in a visually hidden span, for screen
+    readers, which announce neither element.
+    """
     parts: list[str] = []
+    before = {
+        DELETE: f'<span class="visually-hidden">{html.escape(deleted_label)}</span>' if deleted_label else "",
+        INSERT: f'<span class="visually-hidden">{html.escape(inserted_label)}</span>' if inserted_label else "",
+    }
     for op, text in ops:
         body = html.escape(text).replace("\n", "<br>")
         if op == EQUAL:
             parts.append(body)
         elif op == DELETE:
-            parts.append(f"<del>{body}</del>")
+            parts.append(f"<del>{before[DELETE]}{body}</del>")
         elif op == INSERT:
-            parts.append(f"<ins>{body}</ins>")
+            parts.append(f"<ins>{before[INSERT]}{body}</ins>")
         else:
             raise ValueError(f"未知的差异操作：{op!r}")
     return "".join(parts)

@@ -7,14 +7,19 @@ the difference is shown character by character: Chinese has no spaces to split w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from drafts.matching import aligned
 from drafts.models import DraftVersion
 from drafts.rendering import Row, articles, version_rows
 from drafts.text_diff import char_diff, diff_html
+
+#: A character diff as kept in caches: ("equal" | "delete" | "insert", text) pairs.
+Ops = tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -26,6 +31,7 @@ class DiffRow:
     moved: bool = False
     renumbered: bool = False
     html: SafeString | None = None
+    ops: Ops = ()
     # Where an article came from or went when the importer saw a split or a merge.
     related: list[Row] | None = None
 
@@ -41,6 +47,18 @@ class DiffRow:
 
 def _normal(text: str) -> str:
     return "".join(text.split())
+
+
+def redline_html(ops: Iterable[tuple[str, str]]) -> SafeString:
+    """A character diff as HTML readers of every kind can follow: ``<del>`` and ``<ins>`` (struck through
+    and underlined, not colour alone), each starting with a visually hidden 「删除：」 or 「增加：」."""
+    html = diff_html(ops, deleted_label=_("删除："), inserted_label=_("增加："))
+    return mark_safe(html)  # noqa: S308 - diff_html escapes every piece of text
+
+
+def compared_text(row: Row) -> str:
+    """An article's text as the diff compares it: with its title in front, 「（立法目的）」, when it has one."""
+    return f"（{row.title}）{row.text}" if row.title else row.text
 
 
 def version_diff(old_version: DraftVersion, new_version: DraftVersion) -> list[DiffRow]:
@@ -68,6 +86,13 @@ def version_diff(old_version: DraftVersion, new_version: DraftVersion) -> list[D
         changed = _normal(before.text) != _normal(row.text) or before.title != row.title
         renumbered = before.number != row.number
         status = "changed" if changed else "moved" if moved else "renumbered" if renumbered else "same"
-        html = mark_safe(diff_html(char_diff(before.text, row.text))) if changed else None  # noqa: S308 - diff_html escapes
-        rows.append(DiffRow(status, before, row, changed, moved, renumbered, html))
+        if changed:
+            # A changed title is shown with the text; an unchanged one would only repeat itself.
+            if before.title == row.title:
+                ops = tuple(char_diff(before.text, row.text))
+            else:
+                ops = tuple(char_diff(compared_text(before), compared_text(row)))
+            rows.append(DiffRow(status, before, row, changed, moved, renumbered, redline_html(ops), ops))
+        else:
+            rows.append(DiffRow(status, before, row, changed, moved, renumbered))
     return rows

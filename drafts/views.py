@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from drafts import extensions
+from drafts.changes import NEW, ArticleChange, article_change, change_note, previous_version, version_changes
 from drafts.extensions import article_context, draft_context
 from drafts.models import DraftPage, DraftVersion, Provision
 from drafts.rendering import (
@@ -28,7 +29,7 @@ from drafts.rendering import (
     rows_to_nodes,
     version_rows,
 )
-from drafts.version_diff import version_diff
+from drafts.version_diff import redline_html, version_diff
 from drafts.word import WordDraft, draft_docx
 
 TEXT_CACHE_SECONDS = 24 * 3600
@@ -62,14 +63,20 @@ def _article_url_maker(draft: DraftPage, request, version: DraftVersion | None):
     return lambda number: f"{base}articles/{number}/{query}"
 
 
-def _cached_text(draft: DraftPage, version: DraftVersion, article_url) -> dict:
-    """The rendered text and table of contents of a version, cached until its text or notes change."""
+def _cached_text(draft: DraftPage, version: DraftVersion, previous: DraftVersion | None, article_url) -> dict:
+    """The rendered text and table of contents of a version, with a badge on each article changed since
+    the ``previous`` version, cached until the text or notes of either change."""
     key = f"drafts:text:{version.pk}:{version.updated_at.timestamp()}:{get_language()}:{article_url(0)}"
+    if previous is not None:
+        key += f":{previous.pk}:{previous.updated_at.timestamp()}"
     cached = cache.get(key)
     if cached is None:
         rows = version_rows(version)
+        changes = {}
+        if previous is not None:
+            changes = version_changes(previous, version)
         cached = {
-            "text": str(render_text(rows, article_url, count_placeholders=True)),
+            "text": str(render_text(rows, article_url, count_placeholders=True, changes=changes)),
             "toc": str(render_toc(rows)),
             "articles": sum(1 for row in rows if row.kind == "article"),
         }
@@ -84,7 +91,7 @@ def draft_text(request, draft: DraftPage):
     cached = {"text": "", "toc": "", "articles": 0}
     counts: dict[int, int] = {}
     if version is not None:
-        cached = _cached_text(draft, version, article_url)
+        cached = _cached_text(draft, version, previous_version(versions, version), article_url)
         counts = dict(
             Provision.objects.filter(version=version, kind="article", opinion_count__gt=0).values_list(
                 "id", "opinion_count"
@@ -185,6 +192,8 @@ def draft_article(request, draft: DraftPage, number: int):
     if version is None:
         raise Http404(_("这部草案还没有正文。"))
     article, trail = _article_rows(version, number)
+    previous = previous_version(versions, version)
+    change = article_change(previous, version, article.id) if previous is not None else None
     neighbours = dict(
         Provision.objects.filter(version=version, kind="article", number__in=[number - 1, number + 1]).values_list(
             "number", "label"
@@ -199,13 +208,33 @@ def draft_article(request, draft: DraftPage, number: int):
             "article": article,
             "trail": trail,
             # render_article escapes every piece of text it writes.
-            "article_html": mark_safe(render_article(article, article_url(number), link_label=False)),  # noqa: S308
+            "article_html": mark_safe(  # noqa: S308
+                render_article(article, article_url(number), link_label=False, change=change.status if change else None)
+            ),
+            "change": _change_context(draft, request, previous, version, article, change),
             "previous": (article_url(number - 1), neighbours[number - 1]) if number - 1 in neighbours else None,
             "next": (article_url(number + 1), neighbours[number + 1]) if number + 1 in neighbours else None,
             "text_url": f"{draft.get_url(request)}#{article.anchor}",
             **article_context(request, draft, version, article),
         },
     )
+
+
+def _change_context(draft, request, previous, version, article: Row, change: ArticleChange | None) -> dict | None:
+    """What the article's page says of its change since the previous version: the redline, the label it
+    had, the public reasons and how many opinions were adopted into it."""
+    if change is None:
+        return None
+    note = change_note(previous, version, article.id)
+    return {
+        "added": change.status == NEW,
+        "previous": previous,
+        "old_label": change.old_label if change.old_label != article.label else "",
+        "html": redline_html(change.ops),
+        "reasons": note.reasons,
+        "opinions": len(note.opinions),
+        "diff_url": f"{draft.get_url(request)}diff/?from={previous.number}&to={version.number}",
+    }
 
 
 def draft_word(request, draft: DraftPage):

@@ -45,14 +45,15 @@ from cms.officialdoc import (
 )
 from cms.spreadsheets import write_csv, write_xlsx
 from comments import sources
-from comments.models import Channel, Disposition
+from comments.models import Channel, Disposition, Proposal
+from comments.redline import plain_text, redline_parts, shows_outcome
 from comments.selectors import opinions_counted
 from comments.tallies import OpinionTally, opinion_tallies, opinion_tally
 from drafts.models import DraftPage, DraftStage, Provision, ProvisionKind
 from drafts.numerals import to_chinese
 from handling import extensions
 from handling.models import ExportFormat, ExportJob, ExportState
-from handling.word_export import NO_OPINIONS, AdoptionRow, TableMeta, write_adoption_table
+from handling.word_export import NO_OPINIONS, AdoptionRow, Redline, TableMeta, write_adoption_table
 
 __all__ = [
     "adoption_rows",
@@ -108,6 +109,13 @@ _ROW_COLUMNS = (
     "disposition",
     "disposition_reason",
     "merged_into_id",
+    "proposal__kind",
+    "proposal__base_text",
+    "proposal__text",
+    "resulting_article__label",
+    "resulting_article__text",
+    "resulting_article__version__number",
+    "resulting_article__version__draft_id",
 )
 
 
@@ -150,6 +158,20 @@ def short_source_name(name: str) -> str:
     return name
 
 
+def _redline(kind: str | None, base_text: str, text: str) -> Redline | None:
+    """An opinion's proposed wording, marked against the text it was made on (comments.redline)."""
+    if kind is None:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        heading, parts = redline_parts(Proposal(kind=kind, base_text=base_text, text=text))
+    return Redline(heading, tuple(parts))
+
+
+def _published_through(draft_id: int) -> int | None:
+    """The number of the draft's current version: later ones (a working copy) are not published text."""
+    return DraftPage.objects.filter(pk=draft_id).values_list("current_version__number", flat=True).first()
+
+
 def _records(draft_id: int) -> Iterator[tuple[int, datetime, AdoptionRow]]:
     """(opinion id, submitted at, row) in article text order, streamed from the database."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -157,6 +179,8 @@ def _records(draft_id: int) -> Iterator[tuple[int, datetime, AdoptionRow]]:
         channels, dispositions = {k: str(v) for k, v in SHORT_CHANNELS.items()}, _labels(Disposition)
         general = _("总体意见")
         anonymous, official = _("匿名"), _("立法机关工作人员")
+        became = _("修改为：")
+    published_through = _published_through(draft_id)
     replies = {k: v for found in extensions.export_replies.call(draft_id) for k, v in found.items()}
     counted = sources.annotate_name(_counted(draft_id))
     rows = counted.order_by(*TEXT_ORDER).values_list(*_ROW_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
@@ -174,6 +198,13 @@ def _records(draft_id: int) -> Iterator[tuple[int, datetime, AdoptionRow]]:
         disposition,
         reason,
         merged_into_id,
+        proposal_kind,
+        proposal_base,
+        proposal_text,
+        result_label,
+        result_text,
+        result_number,
+        result_draft_id,
     ) in rows:
         label, excerpt = articles[article_id] if article_id else (general, "")
         # Opinion.public_name, from the row's columns: the display name, never contact data. 匿名 only for
@@ -192,7 +223,17 @@ def _records(draft_id: int) -> Iterator[tuple[int, datetime, AdoptionRow]]:
             shown += _("（并入第%(pk)s号意见）") % {"pk": merged_into_id}
         if pk in replies:
             reason = "\n".join(part for part in (reason, replies[pk]) if part)
-        yield pk, created_at, AdoptionRow(label, excerpt, body, source, shown, reason)
+        outcome = ""
+        if shows_outcome(
+            disposition=disposition,
+            draft_id=draft_id,
+            result_draft_id=result_draft_id,
+            result_number=result_number,
+            current_number=published_through,
+        ):
+            outcome = f"{became}{result_label}　{result_text}"
+        proposal = _redline(proposal_kind, proposal_base, proposal_text)
+        yield pk, created_at, AdoptionRow(label, excerpt, body, source, shown, reason, proposal, outcome)
 
 
 def adoption_rows(draft_id: int) -> Iterator[AdoptionRow]:
@@ -249,6 +290,7 @@ SHEET_COLUMNS = (
     ("编号", 10),
     ("条款", 12),
     ("意见内容", 60),
+    ("修改建议", 50),
     ("来源", 30),
     ("处理情况", 16),
     ("理由说明", 40),
@@ -261,7 +303,9 @@ def _sheet_values(draft_id: int, progress: Progress | None) -> Iterator[tuple]:
     number = 0
     for number, (pk, created_at, row) in enumerate(_records(draft_id), 1):
         submitted = timezone.localtime(created_at).replace(tzinfo=None, microsecond=0)
-        yield number, pk, row.article, row.body, row.source, row.disposition, row.reason, submitted
+        proposal = plain_text(row.proposal.heading, row.proposal.parts) if row.proposal else ""
+        reason = "\n".join(part for part in (row.reason, row.outcome) if part)
+        yield number, pk, row.article, row.body, proposal, row.source, row.disposition, reason, submitted
         if progress and number % PROGRESS_EVERY == 0:
             progress(number)
     if progress and number % PROGRESS_EVERY:

@@ -18,14 +18,22 @@ def opinion_list_staff(*, filters: Mapping | None = None, filterset: OpinionStaf
     `filters`, or the `filterset` a view has already built to render its form."""
     if filterset is None:
         filterset = OpinionStaffFilterSet(filters)
-    qs = filterset.qs.select_related("draft", "article", "author", "version", "assignee")
+    qs = filterset.qs.select_related("draft", "article", "author", "version", "assignee", "proposal")
     qs = sources.annotate_name(qs)
     return qs.order_by(F("article__position").asc(nulls_first=True), "id")
 
 
 def opinion_detail_staff(pk: int) -> Opinion | None:
     qs = Opinion.objects.select_related(
-        "draft", "version", "article", "author", "assignee", "merged_into", "resulting_article__version", "disposed_by"
+        "draft__current_version",
+        "version",
+        "article",
+        "author",
+        "assignee",
+        "merged_into",
+        "resulting_article__version",
+        "disposed_by",
+        "proposal",
     )
     opinion = sources.annotate_name(qs).filter(pk=pk).first()
     if opinion is not None:

@@ -32,6 +32,7 @@ from cms.officialdoc import (
     OfficialDocument,
     Paragraph,
     ParagraphStyle,
+    Run,
     Table,
     clean,
     lines,
@@ -44,6 +45,7 @@ __all__ = [
     "HEADER",
     "NO_OPINIONS",
     "AdoptionRow",
+    "Redline",
     "TableMeta",
     "adoption_document",
     "numbered_rows",
@@ -82,6 +84,15 @@ ADOPTION_TABLE = Table.by_shares(
 
 
 @dataclass(frozen=True)
+class Redline:
+    """A proposed wording under an opinion: its heading (建议修改为：) and the marked text, as
+    ("equal" | "delete" | "insert", text) parts (comments.redline.redline_parts)."""
+
+    heading: str
+    parts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class AdoptionRow:
     """One opinion as the table shows it."""
 
@@ -91,6 +102,8 @@ class AdoptionRow:
     source: str  # 网上征求意见 · 老张
     disposition: str  # 采纳
     reason: str
+    proposal: Redline | None = None  # the wording the opinion proposed
+    outcome: str = ""  # 修改为：第十二条　… (what an adopted opinion's article became, once published)
 
 
 @dataclass(frozen=True)
@@ -173,8 +186,30 @@ def numbered_rows(rows: Iterable[AdoptionRow]) -> Iterator[tuple[int, AdoptionRo
         previous = (row.article, row.excerpt)
 
 
+def redline_paragraphs(redline: Redline) -> list[Paragraph]:
+    """The heading, then the proposed text a 款 or 项 a paragraph: deleted words struck through, added
+    words in bold (as a 修改前后对照表 marks them), so that the change reads in black and white."""
+    paragraphs = [Paragraph([Run(redline.heading, bold=True)])]
+    runs: list[str | Run] = []
+    for op, text in redline.parts:
+        for index, piece in enumerate(text.split("\n")):
+            if index:
+                paragraphs.append(Paragraph(runs))
+                runs = []
+            if piece:
+                runs.append(Run(piece, strike=op == "delete", bold=op == "insert") if op != "equal" else piece)
+    paragraphs.append(Paragraph(runs))
+    return [paragraph for paragraph in paragraphs if paragraph.text.strip()]
+
+
 def _cells(number: int, row: AdoptionRow, excerpt: str) -> list:
     article = row.article
     if excerpt := lines(clean(excerpt)):
         article = [*lines(clean(article)), *(Paragraph([line], EXCERPT_STYLE) for line in excerpt)]
-    return [str(number), article, row.body, row.source, row.disposition, row.reason]
+    body = row.body
+    if row.proposal is not None:
+        body = [*lines(clean(body)), *redline_paragraphs(row.proposal)]
+    reason = row.reason
+    if row.outcome:
+        reason = "\n".join(part for part in (reason, row.outcome) if part)
+    return [str(number), article, body, row.source, row.disposition, reason]

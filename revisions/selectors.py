@@ -124,8 +124,6 @@ def node_detail(revision: Revision, node: RevisionNode) -> NodeDetail:
     linked = set(RevisionLink.objects.filter(node=node).values_list("opinion_id", flat=True))
     shown = {o.pk for o in opinions}
     proposals = [o for o in opinions if getattr(o, "proposal", None) is not None]
-    for o in proposals:  # each shown against the text it was made on, which may be an older version's
-        o.proposal_redline = redline(o.proposal.base_text, o.proposal.text) if o.proposal.kind == "modify" else ""
     return NodeDetail(
         node=node,
         base_text=base_text,

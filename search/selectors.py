@@ -17,7 +17,10 @@ logger = logging.getLogger(__name__)
 
 # One breaker per process for the search cluster (the database backend needs none).
 breaker = CircuitBreaker(
-    failures=getattr(settings, "SEARCH_BREAKER_FAILURES", 3), cooldown=getattr(settings, "SEARCH_BREAKER_COOLDOWN", 30)
+    failures=getattr(settings, "SEARCH_BREAKER_FAILURES", 3),
+    cooldown=getattr(settings, "SEARCH_BREAKER_COOLDOWN", 30),
+    max_waiting=getattr(settings, "SEARCH_BREAKER_MAX_WAITING", 2),
+    stalled_after=getattr(settings, "SEARCH_BREAKER_STALLED_AFTER", 0.5),
 )
 
 
@@ -59,15 +62,17 @@ def search(
     backend = get_backend()
     if isinstance(backend, DatabaseBackend):
         return backend.search(query)
-    if not breaker.allow():
-        return _from_database(query)  # the cluster failed just now: do not hold this request waiting for it
+    waiter = breaker.allow()
+    if waiter is None:
+        # The cluster failed just now, or enough searches already wait on it: do not hold this request too.
+        return _from_database(query)
     try:
         result = backend.search(query)
     except Exception as exc:
-        breaker.failure()
+        breaker.failure(waiter)
         logger.warning("search: %s failed (%s); answering from the database", backend.name, exc)
         return _from_database(query)
-    breaker.success()
+    breaker.success(waiter)
     return result
 
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Scripts, styles and everything else from this site only (issue 21): see the middleware.
+    "cms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compress HTML/JSON in the app (issue 22): a 1,260-article draft is ~1 MB raw, ~10x less gzipped.
     # BREACH: Django masks the CSRF token afresh in every response and, since 4.2, GZipMiddleware pads
@@ -221,6 +223,9 @@ else:
 # Shared lists that rarely change (sensitive words, live drafts): a process asks the cache whether they
 # changed at most once in this many seconds (cms.generations).
 GENERATION_FRESH_SECONDS = 1.0
+
+# The Content-Security-Policy (cms.middleware) as report-only, for a deployer trying it out.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # Work queued after commits (search indexing, campaign checks): a process queues a run at most once in
 # this many seconds, and once more at the end of the interval (cms.schedules.queue_after_commit).

@@ -12,7 +12,9 @@ retry an indexing task later.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -295,6 +297,26 @@ def result_from_response(body: dict, *, backend: str = "elasticsearch") -> Searc
     )
 
 
+_clients: dict[tuple[int, str, float], Elasticsearch] = {}
+_clients_lock = threading.Lock()
+
+
+def shared_client() -> Elasticsearch:
+    """The process's client for the configured cluster, made on first use (not at import, and not in a parent
+    process before it forks: the key holds the process id), then kept with its pool of open connections."""
+    url = _setting("ELASTICSEARCH_URL", None)
+    if not url:
+        raise ImproperlyConfigured("ELASTICSEARCH_URL is not set: the Elasticsearch backend has no cluster.")
+    key = (os.getpid(), url, float(_setting("ELASTICSEARCH_TIMEOUT", DEFAULT_TIMEOUT)))
+    client = _clients.get(key)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = Elasticsearch(url, request_timeout=key[2])
+    return client
+
+
 @contextmanager
 def _unavailable_on_error(action: str) -> Iterator[None]:
     try:
@@ -319,11 +341,7 @@ class ElasticsearchBackend(Backend):
     @property
     def client(self) -> Elasticsearch:
         if self._client is None:
-            url = _setting("ELASTICSEARCH_URL", None)
-            if not url:
-                raise ImproperlyConfigured("ELASTICSEARCH_URL is not set: the Elasticsearch backend has no cluster.")
-            timeout = float(_setting("ELASTICSEARCH_TIMEOUT", DEFAULT_TIMEOUT))
-            self._client = Elasticsearch(url, request_timeout=timeout)
+            self._client = shared_client()
         return self._client
 
     @property
@@ -342,7 +360,10 @@ class ElasticsearchBackend(Backend):
             return SearchResult(hits=[], total=0, facets={facet: [] for facet in FACETS}, backend=self.name)
         with _unavailable_on_error("search"):
             # A reader waits briefly; the caller answers from the database when this times out.
-            quick = self.client.options(request_timeout=float(_setting("ELASTICSEARCH_SEARCH_TIMEOUT", 1.0)))
+            # No retry either: a second try would double the wait, and the database answers at once.
+            quick = self.client.options(
+                request_timeout=float(_setting("ELASTICSEARCH_SEARCH_TIMEOUT", 1.0)), max_retries=0
+            )
             response = search.using(quick).execute()
         return result_from_response(response.to_dict(), backend=self.name)
 

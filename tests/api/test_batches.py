@@ -128,3 +128,21 @@ def test_a_coordinator_no_longer_of_the_point_is_refused(client, draft):
     response = _post(client, raw, {"draft": draft.pk, "items": _items(1)})
     assert response.status_code == 403
     assert not Opinion.objects.exists()
+
+
+def test_an_item_may_propose_a_wording_as_the_spreadsheet_column_does(client, draft):
+    _token_obj, raw = _point_token()
+    third = draft.current_version.provisions.get(kind="article", number=3)
+    items = [
+        {"article": 3, "body": "加个顿号", "proposal": third.text.replace("权利义务", "权利、义务")},
+        {"article": 4, "body": "删掉", "proposal": "删除本条"},
+        {"article": 5, "body": "照抄", "proposal": draft.current_version.provisions.get(number=5, kind="article").text},
+    ]
+    refused = _post(client, raw, {"draft": draft.pk, "items": items})
+    assert refused.status_code == 422
+    assert [(e["index"], "与现在的条文相同" in e["message"]) for e in refused.json()["detail"]] == [(2, True)]
+    assert not Opinion.objects.exists()
+    created = _post(client, raw, {"draft": draft.pk, "items": items[:2]}, key="k-2")
+    assert created.status_code == 201, created.content
+    assert Opinion.objects.get(body="加个顿号").proposal.text == third.text.replace("权利义务", "权利、义务")
+    assert Opinion.objects.get(body="删掉").proposal.kind == "delete"

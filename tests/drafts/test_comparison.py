@@ -257,9 +257,9 @@ def test_staff_download_the_table_from_the_drafts_admin_page(client, revised_dra
     assert url in client.get(f"/admin/pages/{revised_draft.pk}/edit/").content.decode()
     form = client.get(url)
     assert form.status_code == 200
-    assert "下载对照表" in form.content.decode()
+    assert "修改情况说明（初稿）" in form.content.decode()
 
-    response = client.get(url, {"old": 1, "new": 2, "two_columns": "on"})
+    response = client.get(url, {"old": 1, "new": 2, "document": "two_columns"})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert response["Content-Disposition"].startswith("attachment;")
     table = Document(io.BytesIO(response.content)).tables[0]

@@ -155,7 +155,7 @@ def test_diff_page_shows_changed_articles_with_character_changes(client, hangzho
     body = response.content.decode()
     assert response.status_code == 200
     assert "修改 1 条" in body
-    assert "<ins>全体</ins>" in body
+    assert '<ins><span class="visually-hidden">增加：</span>全体</ins>' in body
     assert "原条文收到 7 条意见" in body
     # The newer version is current; the older one is still readable.
     assert "一审稿" in client.get(hangzhou_draft.url).content.decode()

@@ -1,5 +1,6 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's live server."""
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -70,9 +71,27 @@ def _new_page(browser, request, viewport, live_server):
             route.continue_()
 
     context.route("**/*", guard)
+    # A Content-Security-Policy violation fails the test as a request leaving the site does (issue 21).
+    context.add_init_script(
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at '"
+        " + e.sourceFile + ':' + e.lineNumber));"
+    )
+    violations: list[str] = []
+
+    def collect(frame_page):
+        with contextlib.suppress(Exception):  # a page closing or navigating has nothing more to tell
+            violations.extend(frame_page.evaluate("window.__cspViolations || []"))
+
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.set_default_timeout(15_000)
     yield page
+    collect(page)
     context.unroute("**/*")
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
@@ -81,6 +100,7 @@ def _new_page(browser, request, viewport, live_server):
         page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
     context.close()
     assert not elsewhere, f"requests left the site: {elsewhere}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from docx import Document
 from playwright.sync_api import expect
 
 from cms.roles import Role
-from comments.models import Disposition, ModerationState, Opinion, Proposal
-from drafts.models import Provision
+from comments.models import Disposition, Opinion
+from drafts.models import DraftPage, ModerationMode, Provision
+from handling.services import opinions_dispose
 from revisions.models import RevisionNode
 from tests.factories import PASSWORD, DraftFactory, UserFactory
 
@@ -24,24 +25,32 @@ def _log_in(page, live_server, username):
     page.get_by_role("button", name="登录").click()
 
 
-def test_staff_apply_a_proposal_publish_the_new_version_and_export_the_table(page, live_server, screenshot):
+def test_a_proposal_from_a_phone_becomes_the_new_text_and_the_citizen_sees_it(
+    page, phone_page, live_server, screenshot
+):
     draft = DraftFactory(
         text=HANGZHOU.read_text(encoding="utf-8"), title="杭州市物业管理条例（修订草案）", slug="hangzhou"
     )
+    DraftPage.objects.filter(pk=draft.pk).update(moderation_mode=ModerationMode.POST)
     article = draft.current_version.provisions.get(kind="article", number=12)
-    resident = UserFactory(username="resident", display_name="老张")
-    opinion = Opinion.objects.create(
-        draft=draft,
-        version=draft.current_version,
-        article=article,
-        author=resident,
-        body="建议写明物业管理区域调整后的过渡办法。",
-        moderation_state=ModerationState.PUBLISHED,
-        disposition=Disposition.ADOPTED,
-    )
-    proposed = article.text + "\n物业管理区域调整的，原物业服务合同继续履行至期满。"
-    Proposal.objects.create(opinion=opinion, kind="modify", base_text=article.text, text=proposed)
-    UserFactory(username="staffer", display_name="法工委小王", roles=[Role.STAFF])
+    UserFactory(username="resident", display_name="老张")
+    staffer = UserFactory(username="staffer", display_name="法工委小王", roles=[Role.STAFF])
+
+    # A resident proposes a wording of 第十二条 on a phone.
+    phone = phone_page
+    _log_in(phone, live_server, "resident")
+    expect(phone.get_by_role("link", name="我的意见")).to_be_visible()
+    phone.goto(f"{live_server.url}{draft.url}articles/12/")
+    phone.get_by_label("您的意见").fill("建议写明物业管理区域调整后的过渡办法。")
+    phone.get_by_label("修改为", exact=True).check()
+    wording = phone.get_by_label("建议修改为")
+    proposed = wording.input_value() + "\n物业管理区域调整的，原物业服务合同继续履行至期满。"
+    wording.fill(proposed)
+    phone.get_by_role("button", name="提交意见").click()
+    expect(phone.get_by_text("意见已发表")).to_be_visible()
+    opinion = Opinion.objects.get(draft=draft)
+    assert opinion.proposal.text == proposed
+    opinions_dispose(staff=staffer, opinion_ids=[opinion.pk], disposition=Disposition.ADOPTED)
 
     _log_in(page, live_server, "staffer")
     page.goto(f"{live_server.url}/admin/drafts/{draft.pk}/revision/")
@@ -86,8 +95,15 @@ def test_staff_apply_a_proposal_publish_the_new_version_and_export_the_table(pag
 
     # The comparison table, with the reason and the opinion behind the change.
     with page.expect_download() as download:
-        page.get_by_role("button", name="下载对照表").click()
+        page.get_by_role("button", name="下载", exact=True).click()
     document = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert any("采纳公众意见，明确区域调整后的合同衔接" in cell for cell in cells)
     assert any("新增公示义务" in cell for cell in cells)
+
+    # The resident sees what the text became under 「我的意见」.
+    phone.goto(live_server.url + "/my/opinions/")
+    expect(phone.get_by_text("修改为：", exact=True)).to_be_visible()
+    expect(phone.locator(".my-opinion")).to_contain_text("原物业服务合同继续履行至期满")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "revision-my-opinions-phone")

@@ -185,13 +185,13 @@ def test_xlsx_has_title_header_and_rows_with_formulas_neutralised(draft, article
     sheet = load_workbook(io.BytesIO(out.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "《示例条例（草案）》意见采纳情况表（征求意见稿）"
-    assert rows[1] == ("序号", "编号", "条款", "意见内容", "来源", "处理情况", "理由说明", "提交时间")
+    assert rows[1] == ("序号", "编号", "条款", "意见内容", "修改建议", "来源", "处理情况", "理由说明", "提交时间")
     assert [row[0] for row in rows[2:]] == [1, 2, 3, 4, 5]
-    assert rows[2][2:6] == ("总体意见", "普通意见", "网上 · 老张", "待处理")
+    assert rows[2][2:4] == ("总体意见", "普通意见") and rows[2][5:7] == ("网上 · 老张", "待处理")
     assert [row[3] for row in rows[3:]] == DANGEROUS  # the text itself, unchanged
     cells = [row[3] for row in sheet.iter_rows(min_row=4)]
     assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
-    assert rows[2][7] is not None and rows[2][7].year == timezone.localtime().year
+    assert rows[2][8] is not None and rows[2][8].year == timezone.localtime().year
 
 
 def test_csv_starts_with_a_bom_and_prefixes_formulas(draft, article, citizen):
@@ -204,7 +204,7 @@ def test_csv_starts_with_a_bom_and_prefixes_formulas(draft, article, citizen):
     data = out.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == ["序号", "编号", "条款", "意见内容", "来源", "处理情况", "理由说明", "提交时间"]
+    assert rows[0] == ["序号", "编号", "条款", "意见内容", "修改建议", "来源", "处理情况", "理由说明", "提交时间"]
     assert [row[3] for row in rows[1:]] == ["'" + body for body in DANGEROUS]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 

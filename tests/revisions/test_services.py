@@ -267,3 +267,31 @@ def test_a_near_duplicate_group_is_linked_as_a_whole_from_the_article_page(draft
     )
     assert response.status_code == 302
     assert set(RevisionLink.objects.filter(node=five).values_list("opinion_id", flat=True)) == {o.pk for o in group}
+
+
+def test_the_public_feedback_shows_what_an_adopted_opinion_changed_the_text_to(
+    draft, article, citizen, staff, client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from drafts.models import DraftPage
+
+    adopted = opinion(draft, article, citizen, disposition=Disposition.ADOPTED)
+    revision = services.revision_open(draft=draft, user=staff)
+    services.node_save(
+        revision_id=revision.pk,
+        node_id=node(revision, 5).pk,
+        user=staff,
+        row_version=0,
+        text="物业服务人应当在十五日内公示收费标准。",
+        reason="采纳",
+        opinion_ids=[adopted.pk],
+    )
+    old_five = article.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revision_publish(revision_id=revision.pk, user=staff, stage="revised")
+    DraftPage.objects.filter(pk=draft.pk).update(closes_at=timezone.now() - timedelta(days=1))
+    page = client.get(f"/opinions/drafts/{draft.pk}/feedback/?article={old_five}").content.decode()
+    assert "修改为：" in page and "物业服务人应当在十五日内公示收费标准。" in page

@@ -748,3 +748,18 @@ def test_client_is_made_lazily_from_the_settings(settings):
     (node,) = client.transport.node_pool.all()
     assert (node.config.host, node.config.port) == ("search.internal", 9200)
     assert client._request_timeout == 3
+    # One client per process for the settings, kept with its connection pool: the next backend reuses it.
+    assert ElasticsearchBackend().client is client
+    settings.ELASTICSEARCH_TIMEOUT = 4
+    assert ElasticsearchBackend().client is not client
+
+
+def test_a_forked_worker_makes_its_own_client(settings, monkeypatch):
+    """A client made before gunicorn forks is not shared by the workers: its open connections are not theirs."""
+    import os
+
+    settings.ELASTICSEARCH_URL = "http://search.internal:9200"
+    parents = ElasticsearchBackend().client
+    monkeypatch.setattr(os, "getpid", lambda: -1)  # as seen from a worker forked after that
+    workers = ElasticsearchBackend().client
+    assert workers is not parents and ElasticsearchBackend().client is workers

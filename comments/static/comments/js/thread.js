@@ -31,6 +31,19 @@
     if (event.target.matches("textarea[data-max-length]")) count(event.target);
   });
   document.querySelectorAll("textarea[data-max-length]").forEach(function (area) { if (area.value) count(area); });
+  // A proposed wording: both text areas are in the page (it works without this file); show the chosen one.
+  function showProposal(fields) {
+    var chosen = fields.querySelector("input[type=radio]:checked");
+    var kind = chosen ? chosen.value : "none";
+    fields.querySelectorAll("[data-proposal-for]").forEach(function (box) {
+      box.hidden = box.getAttribute("data-proposal-for") !== kind;
+    });
+  }
+  document.querySelectorAll("[data-proposal-fields]").forEach(showProposal);
+  document.addEventListener("change", function (event) {
+    var fields = event.target.closest && event.target.closest("[data-proposal-fields]");
+    if (fields) showProposal(fields);
+  });
   // After a post the page lands on the confirmation: focus it so it is read out.
   var landed = window.location.hash === "#messages" && document.getElementById("messages");
   if (landed) { landed.focus(); }
