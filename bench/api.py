@@ -381,7 +381,7 @@ def _cases(path: str, method: str, op: dict, world: FuzzWorld):
             broken.append(json.dumps({**body, "unknown": 1}).encode())
             items = body.get("items")
             if isinstance(items, list) and items:
-                for field in ("article", "body", "proposer", "proposer_category"):
+                for field in ("article", "body", "proposer", "proposer_category", "proposal"):
                     for wrong in (None, 7, "第九千条", [], {"a": 1}, "x" * 5000):
                         item = {**items[0], field: wrong}
                         broken.append(json.dumps({**body, "items": [item]}, ensure_ascii=False).encode())
