@@ -23,6 +23,7 @@ MODULES = [
     "bench.stats",
     "bench.search",
     "bench.revision",
+    "bench.api",
 ]
 DEFAULT_SCALE = 1_000_000
 
