@@ -13,3 +13,16 @@ def admin_stylesheet():
 @hooks.register("insert_global_admin_js")
 def admin_behaviours():
     return format_html('<script src="{}" defer></script>', static("cms/js/admin.js"))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_shows_what_the_user_may_see(pages, request):
+    """The page chooser (used by rich-text links and page fields) lists unpublished pages only to people who
+    may edit some page: a moderator or coordinator with no page permission sees the live public pages, not
+    the titles of drafts still being prepared (issue 21 item 12)."""
+    from wagtail.models import GroupPagePermission
+
+    user = request.user
+    if user.is_superuser or GroupPagePermission.objects.filter(group__user=user).exists():
+        return pages
+    return pages.live().public()

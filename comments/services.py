@@ -472,6 +472,10 @@ def _transition(opinions: list[Opinion], to_state: str, *, actor, reason: str) -
     if to_state == PUBLISHED:
         changes["report_count"] = 0
     Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(**changes)
+    # The replies of a thread that leaves or joins the public view change with it (search reads updated_at).
+    tops = [o.pk for o in opinions if o.parent_id is None]
+    if tops:
+        Opinion.objects.filter(parent_id__in=tops).exclude(pk__in=[o.pk for o in opinions]).update(updated_at=now)
     _apply_counts(leaving, -1)
     _apply_counts(arriving, 1)
     # A thread's published replies are seen, and counted, only while its top-level opinion is.

@@ -117,15 +117,21 @@ def opinion_docs(opinion_ids=None, *, since=None) -> Iterator[SearchDoc]:
         "created_at",
         "updated_at",
         "parent_id",
+        "parent__moderation_state",
         F("contact_point_link__contact_point_id"),
         F("contact_point_link__contact_point__name"),
         Subquery(newest_department),
     ).order_by("pk")
     for (
         pk, body, draft_id, draft_title, number, label, channel, disposition, state, created, updated,
-        parent_id, point_id, point_name, department_id,
+        parent_id, parent_state, point_id, point_name, department_id,
     ) in rows.iterator(chunk_size=CHUNK):  # fmt: skip
-        public = channel == Channel.ONLINE and state == ModerationState.PUBLISHED
+        # A reply is public only while its thread is: a hidden opinion takes its replies out of public search.
+        public = (
+            channel == Channel.ONLINE
+            and state == ModerationState.PUBLISHED
+            and (parent_id is None or parent_state == ModerationState.PUBLISHED)
+        )
         access = [PUBLIC] if public else ["staff"]
         if point_id:
             access.append(f"point:{point_id}")

@@ -24,6 +24,15 @@ breaker = CircuitBreaker(
 )
 
 
+
+def visible_drafts(is_staff: bool) -> tuple[int, ...]:
+    """The drafts whose documents a search may return: the live, public ones; staff also those not (yet)
+    published. A draft unpublished or deleted since it was indexed is left out at once (issue 21, item 6)."""
+    from drafts.models import DraftPage
+
+    drafts = DraftPage.objects.all() if is_staff else DraftPage.objects.live().public()
+    return tuple(drafts.order_by("pk").values_list("pk", flat=True))
+
 def access_tokens(user) -> tuple[list[str], bool]:
     """(tokens, is_staff): staff see everything; a coordinator their points' opinions; a liaison their
     departments' referred opinions; everyone what is public."""
@@ -58,6 +67,7 @@ def search(
         filters=dict(filters or {}),
         page=max(1, min(page, 500)),
         include_superseded=include_superseded,
+        drafts=visible_drafts(is_staff),
     )
     backend = get_backend()
     if isinstance(backend, DatabaseBackend):

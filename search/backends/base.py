@@ -53,6 +53,9 @@ class SearchQuery:
     kinds: tuple[str, ...] = KINDS
     filters: dict[str, str] = field(default_factory=dict)  # facet name → chosen value (as a string)
     include_superseded: bool = False  # also the articles of earlier versions
+    # The drafts whose documents the asker may find (None: every draft). Entries of a draft unpublished or
+    # deleted since it was indexed stay in an index until it is rebuilt; this keeps them out of every answer.
+    drafts: tuple[int, ...] | None = None
     page: int = 1
     per_page: int = 20
 

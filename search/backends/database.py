@@ -304,6 +304,12 @@ class DatabaseBackend(Backend):
         if query.draft_id:
             where.append("e.draft_id = %s")
             params.append(query.draft_id)
+        if query.drafts is not None:
+            if query.drafts:
+                where.append("e.draft_id IN (" + ", ".join(["%s"] * len(query.drafts)) + ")")
+                params += list(query.drafts)
+            else:
+                where.append("1 = 0")
         if not query.include_superseded:
             where.append("NOT e.superseded")
         if not query.is_staff:

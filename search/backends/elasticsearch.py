@@ -207,6 +207,8 @@ def build_search(query: SearchQuery, *, index: str) -> Search | None:
     filters = [Q("terms", kind=kinds), *facet_filters]
     if query.draft_id is not None:
         filters.append(Q("term", draft_id=query.draft_id))
+    if query.drafts is not None:
+        filters.append(Q("terms", draft_id=list(query.drafts)))
     if not query.include_superseded:
         filters.append(~Q("term", superseded=True))  # documents indexed before the field have none
     if not query.is_staff:
