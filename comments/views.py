@@ -129,6 +129,9 @@ def adopted_behind_changes(old, new, provision_ids: list[int]) -> dict[int, list
     return found
 
 
+FEEDBACK_ROWS = 100
+
+
 @require_GET
 def draft_feedback(request, draft_id: int):
     """反馈: how a closed draft's opinions were handled, article by article, with the public reasons."""
@@ -156,6 +159,8 @@ def draft_feedback(request, draft_id: int):
         opinions = selectors.feedback_opinions(draft.pk, article_id)
         page = Paginator(opinions, 50).get_page(request.GET.get("page"))
         internal_count = selectors.feedback_internal_count(draft.pk, article_id)
+    # A Civil-Code-sized draft's table is 1,260 rows: it is read a hundred articles at a time (issue 22).
+    table = None if chosen else Paginator(articles, FEEDBACK_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "comments/feedback.html",
@@ -163,7 +168,8 @@ def draft_feedback(request, draft_id: int):
             "draft": draft,
             "totals": [(label, totals.get(value, 0)) for value, label in Disposition.choices],
             "total": sum(totals.values()),
-            "articles": articles,
+            "articles": table.object_list if table is not None else articles,
+            "table_page": table,
             "chosen": chosen,
             "became": _became(chosen) if chosen and chosen.article else [],
             "page_obj": page,
