@@ -7,6 +7,7 @@ app_name = "contact_points"
 public_urlpatterns = [
     path("", views.point_list, name="list"),
     path("<int:pk>/", views.point_detail, name="detail"),
+    path("<int:pk>/poster/", views.point_poster, name="poster"),
 ]
 
 workspace_urlpatterns = [

@@ -52,6 +52,31 @@ def point_detail(request, pk: int):
     return render(request, "contact_points/point_detail.html", {"point": point, **selectors.point_record(point)})
 
 
+def point_poster(request, pk: int):
+    """A printable A4 poster (SVG) with a QR code to the contact point's public page."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    from cms.emails import absolute_url
+    from cms.posters import Poster, poster_svg
+
+    point = get_object_or_404(ContactPoint, pk=pk, is_active=True)
+    lines = [_("基层立法联系点：%(name)s") % {"name": point.name}]
+    svg = poster_svg(
+        Poster(
+            title=point.name,
+            url=absolute_url(reverse("contact_points_public:detail", args=[point.pk])),
+            call=_("扫码了解正在征求意见的法规草案"),
+            lines=lines,
+        )
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(point.name)}.svg"
+    return response
+
+
 # Workspace --------------------------------------------------------------------------------------
 
 

@@ -173,6 +173,18 @@ class DraftPage(RoutablePageMixin, Page):
 
         return views.draft_article(request, self, number)
 
+    @path("poster/")
+    def poster_view(self, request):
+        from drafts import views
+
+        return views.draft_poster(request, self)
+
+    @path("articles/<int:number>/poster/")
+    def article_poster_view(self, request, number):
+        from drafts import views
+
+        return views.draft_poster(request, self, number)
+
     @path("print/")
     def print_view(self, request):
         from drafts import views

@@ -287,3 +287,33 @@ def draft_diff(request, draft: DraftPage):
             "counts": counts,
         },
     )
+
+
+def draft_poster(request, draft: DraftPage, number: int | None = None):
+    """A printable A4 poster (SVG) with a QR code to the draft's page, or to one article's (「扫码提意见」)."""
+    from cms.dates import chinese_date
+    from cms.emails import absolute_url
+    from cms.posters import Poster, poster_svg
+
+    title, path = draft.title, draft.url or ""
+    if number is not None:
+        label = (
+            Provision.objects.filter(version_id=draft.current_version_id, kind="article", number=number)
+            .values_list("label", flat=True)
+            .first()
+        )
+        if label is None:
+            raise Http404(_("当前版本中没有第 %(number)s 条。") % {"number": number})
+        title, path = f"{draft.title} {label}", f"{path}articles/{number}/"
+    lines = []
+    if draft.opens_at and draft.closes_at:
+        lines.append(
+            _("征求意见时间：%(start)s至%(end)s")
+            % {"start": chinese_date(draft.opens_at), "end": chinese_date(draft.closes_at)}
+        )
+    if draft.drafting_body:
+        lines.append(_("起草单位：%(body)s") % {"body": draft.drafting_body})
+    svg = poster_svg(Poster(title=title, url=absolute_url(path), call=_("扫码提意见"), lines=lines))
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(title)}.svg"
+    return response
