@@ -75,15 +75,18 @@ def poster_svg(poster: Poster) -> str:
             )
             line_y += 9
     texts.append(
-        f'<text x="{WIDTH / 2}" y="{HEIGHT - 12}" font-size="4" text-anchor="middle" fill="#555">{escape(poster.url)}</text>'
+        f'<text x="{WIDTH / 2}" y="{HEIGHT - 12}" font-size="4" text-anchor="middle" fill="#555">'
+        f"{escape(poster.url)}</text>"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}mm" height="{HEIGHT}mm" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" role="img" aria-label="{escape(poster.title)}">'
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>'
-        f'<rect x="8" y="8" width="{WIDTH - 16}" height="{HEIGHT - 16}" fill="none" stroke="#b4191a" stroke-width="1.2"/>'
+        f'<rect x="8" y="8" width="{WIDTH - 16}" height="{HEIGHT - 16}" fill="none" stroke="#b4191a" '
+        'stroke-width="1.2"/>'
         f"{''.join(texts)}"
-        f'<rect x="{(WIDTH - qr_size) / 2 - 6}" y="{qr_y - 6}" width="{qr_size + 12}" height="{qr_size + 12}" fill="#fff"/>'
+        f'<rect x="{(WIDTH - qr_size) / 2 - 6}" y="{qr_y - 6}" width="{qr_size + 12}" '
+        f'height="{qr_size + 12}" fill="#fff"/>'
         f'<path d="{qr}" fill="#000"/>'
         "</svg>"
     )

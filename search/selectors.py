@@ -24,7 +24,6 @@ breaker = CircuitBreaker(
 )
 
 
-
 def visible_drafts(is_staff: bool) -> tuple[int, ...]:
     """The drafts whose documents a search may return: the live, public ones; staff also those not (yet)
     published. A draft unpublished or deleted since it was indexed is left out at once (issue 21, item 6)."""
@@ -32,6 +31,7 @@ def visible_drafts(is_staff: bool) -> tuple[int, ...]:
 
     drafts = DraftPage.objects.all() if is_staff else DraftPage.objects.live().public()
     return tuple(drafts.order_by("pk").values_list("pk", flat=True))
+
 
 def access_tokens(user) -> tuple[list[str], bool]:
     """(tokens, is_staff): staff see everything; a coordinator their points' opinions; a liaison their
