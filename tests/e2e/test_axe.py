@@ -34,6 +34,9 @@ def test_main_pages_have_no_serious_axe_violations(browser, live_server, draft_i
             pytest.fail(f"axe-core not installed at {AXE}: .ci/run should have run `make axe`")
         pytest.skip(f"axe-core not installed at {AXE}: run `make axe`")
     draft = DraftFactory(index=draft_index, slug="axe", title="无障碍测试条例")
+    from tests.drafts.test_parts import long_text
+
+    long = DraftFactory(index=draft_index, slug="axe-long", title="长篇无障碍测试条例", text=long_text())
     point = ContactPointFactory(name="湖滨街道基层立法联系点", district="上城区")
     UserFactory(username="staff-axe", roles=[Role.STAFF])
     found = {}
@@ -45,6 +48,8 @@ def test_main_pages_have_no_serious_axe_violations(browser, live_server, draft_i
             "/",
             draft.url,
             f"{draft.url}articles/5/",
+            long.url,  # a long draft read part by part (issue 22)
+            f"{long.url}?chapter=2",
             "/contact-points/",
             f"/contact-points/{point.pk}/",
             "/search/?q=物业",
