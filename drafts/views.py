@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -37,6 +38,8 @@ from drafts.version_diff import redline_html, version_diff
 from drafts.word import WordDraft, draft_docx
 
 TEXT_CACHE_SECONDS = 24 * 3600
+#: Rows of the version diff on one page: about 60 KB of HTML, whatever the size of the draft.
+DIFF_PAGE_ROWS = 100
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -362,11 +365,13 @@ def draft_diff(request, draft: DraftPage):
         raise Http404(_("没有这个版本。"))
     old, new = by_number[old_number], by_number[new_number]
     rows = version_diff(old, new)
-    behind = extensions.diff_context(old, new, [row.new.id for row in rows if row.new is not None])
-    for row in rows:
-        row.behind = behind.get(row.new.id, []) if row.new is not None else []
     counts = {status: sum(1 for row in rows if row.status == status) for status in ("added", "deleted", "changed")}
     counts["moved"] = sum(1 for row in rows if row.moved)
+    # A renumbered Civil Code differs in every article: a page of rows at a time (issue 22).
+    page = Paginator([row for row in rows if row.status != "same"], DIFF_PAGE_ROWS).get_page(request.GET.get("page"))
+    behind = extensions.diff_context(old, new, [row.new.id for row in page.object_list if row.new is not None])
+    for row in page.object_list:
+        row.behind = behind.get(row.new.id, []) if row.new is not None else []
     return draft.render(
         request,
         template="drafts/diff_page.html",
@@ -374,7 +379,9 @@ def draft_diff(request, draft: DraftPage):
             "versions": versions,
             "old": old,
             "new": new,
-            "rows": [row for row in rows if row.status != "same"],
+            "rows": page.object_list,
+            "page_obj": page,
+            "pager_query": f"from={old.number}&to={new.number}",
             "unchanged": sum(1 for row in rows if row.status == "same"),
             "counts": counts,
         },

@@ -152,3 +152,18 @@ def test_a_short_draft_stays_one_page(client, draft_index):
     short = draft_create(index=draft_index, result=parse_text(HANGZHOU), slug="short", publish=True)
     body = client.get(short.url, {"chapter": 2}).content.decode()
     assert len(numbers(body)) == 93 and "阅读全文" not in body and "parts.js" not in body
+
+
+def test_a_long_drafts_version_diff_comes_a_hundred_rows_at_a_time(client, long_draft):
+    draft_version_create(
+        draft=long_draft, result=parse_text(long_text(sentence="重新规定了物业服务人和业主的权利义务。"))
+    )
+    url = f"{long_draft.url}diff/"
+    first = client.get(url).content.decode()
+    assert first.count('class="card diff-row') == 100
+    # The summary counts the whole diff; the pager keeps the versions compared.
+    assert "修改 320 条" in first and "第 1 页，共 4 页" in first
+    assert 'href="?from=1&amp;to=2&amp;page=2"' in first
+    last = client.get(url, {"from": 1, "to": 2, "page": 4}).content.decode()
+    assert last.count('class="card diff-row') == 20 and "第三百二十条" in last and "第二百条" not in last
+    assert client.get(url, {"page": "x"}).status_code == 200
