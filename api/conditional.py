@@ -11,24 +11,32 @@ from django.utils.http import http_date
 from rest_framework.response import Response
 
 
+def conditional(request, response, last_modified=None):
+    """Set ETag, Last-Modified and Cache-Control on a rendered 200 answer; a 304 when the client's copy is
+    current."""
+    etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    stamp = last_modified.timestamp() if last_modified else None
+    response["ETag"] = etag
+    if stamp:
+        response["Last-Modified"] = http_date(stamp)
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return get_conditional_response(
+        request._request if hasattr(request, "_request") else request,
+        etag=etag,
+        last_modified=int(stamp) if stamp else None,
+        response=response,
+    )
+
+
 class ConditionalMixin:
     last_modified = None  # a datetime, set by the view while it builds its response
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or not isinstance(response, Response) or response.status_code != 200:
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        response.render()
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        last_modified = self.last_modified.timestamp() if self.last_modified else None
-        response["ETag"] = etag
-        if last_modified:
-            response["Last-Modified"] = http_date(last_modified)
-        response["Cache-Control"] = "public, max-age=0, must-revalidate"
-        conditional = get_conditional_response(
-            request._request if hasattr(request, "_request") else request,
-            etag=etag,
-            last_modified=int(last_modified) if last_modified else None,
-            response=response,
-        )
-        return conditional
+        if isinstance(response, Response):
+            response.render()
+        elif not getattr(response, "api_conditional", False):
+            return response  # a file or a stream: no ETag
+        return conditional(request, response, self.last_modified)

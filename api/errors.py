@@ -1,8 +1,11 @@
 """Every API error as JSON: {"code": "...", "message": "<Chinese>", "detail": ...}; never an HTML page."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 CODES = {
@@ -32,6 +35,10 @@ class ApiError(exceptions.APIException):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit on a body, met while a view reads it
+        size = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:.1f}"
+        message = _("请求内容超过 %(size)s MB 的上限。") % {"size": size}
+        return Response({"code": "too_large", "message": message}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let it surface (tests fail on it)

@@ -7,14 +7,18 @@ reasons, aggregate figures; never a phone, an e-mail, an IP address or an intern
 
 import base64
 import binascii
+import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +28,7 @@ from api.auth import HasScope, TokenAuthentication, TokenRateThrottle
 from api.conditional import ConditionalMixin
 from api.errors import ApiError
 from api.models import TokenHolder, TokenScope
+from api.parsers import SafeJSONParser
 from api.services import token_use_log
 from comments import selectors as comment_selectors
 from comments.models import Disposition, Opinion, Proposal
@@ -174,6 +179,35 @@ class DraftDetailView(PublicView):
         return Response(data)
 
 
+#: The tree of a version (without its opinion counts) is kept rendered for this long; it is keyed by the
+#: version's updated_at, which is touched whenever the version's text or notes change.
+TREE_CACHE_SECONDS = 24 * 3600
+_COUNT_MARK = re.compile(rb'"opinion_count":-(\d+)')
+
+
+def _tree_json(version: DraftVersion) -> bytes:
+    """The version's provisions nested in text order as JSON, each opinion count left as a mark (minus the
+    provision's id) for _fill_counts: the text is cached, the counts change with every opinion posted."""
+    key = f"api:tree:{version.pk}:{version.updated_at.timestamp()}"
+    cached = cache.get(key)
+    if cached is None:
+        nodes: dict[int, dict] = {}
+        roots: list[dict] = []
+        for p in Provision.objects.filter(version=version).order_by("position"):
+            node = {**_provision_data(p), "opinion_count": -p.pk, "children": []}
+            nodes[p.pk] = node
+            parent = nodes.get(p.parent_id) if p.parent_id else None
+            (parent["children"] if parent is not None else roots).append(node)
+        cached = JSONRenderer().render(roots)
+        cache.set(key, cached, TREE_CACHE_SECONDS)
+    return cached
+
+
+def _fill_counts(tree: bytes, version: DraftVersion) -> bytes:
+    counts = dict(Provision.objects.filter(version=version, opinion_count__gt=0).values_list("id", "opinion_count"))
+    return _COUNT_MARK.sub(lambda m: b'"opinion_count":%d' % counts.get(int(m.group(1)), 0), tree)
+
+
 class VersionDetailView(PublicView):
     @extend_schema(
         summary="一个版本的条文树 · A version's provision tree",
@@ -187,15 +221,11 @@ class VersionDetailView(PublicView):
         if version is None:
             raise _not_found()
         self.last_modified = version.updated_at
-        nodes: dict[int, dict] = {}
-        roots: list[dict] = []
-        for p in Provision.objects.filter(version=version).order_by("position"):
-            node = {**_provision_data(p), "children": []}
-            nodes[p.pk] = node
-            parent = nodes.get(p.parent_id) if p.parent_id else None
-            (parent["children"] if parent is not None else roots).append(node)
-        data = {**_version_data(version), "draft": draft.pk, "preamble": version.preamble, "provisions": roots}
-        return Response(data)
+        head = JSONRenderer().render({**_version_data(version), "draft": draft.pk, "preamble": version.preamble})
+        body = head[:-1] + b',"provisions":' + _fill_counts(_tree_json(version), version) + b"}"
+        response = HttpResponse(body, content_type="application/json")
+        response.api_conditional = True  # ETag and 304 as the other public reads (ConditionalMixin)
+        return response
 
 
 def _public_provision(provision_id: int) -> Provision:
@@ -386,6 +416,7 @@ class TokenView(APIView):
     authentication_classes = [TokenAuthentication]
     permission_classes = [HasScope]
     throttle_classes = [TokenRateThrottle]
+    parser_classes = [SafeJSONParser]
     token_holder = ""
     token_scope = ""
 

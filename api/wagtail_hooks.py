@@ -1,15 +1,20 @@
-"""API tokens in the Wagtail admin: made (the key shown once), listed with their last use, revoked."""
+"""API tokens in the Wagtail admin: made (the key shown once), listed with their last use, revoked; and
+their use log (superusers)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import AdminOnlyMenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
 from api import services
+from api.admin_views import TokenUseView
 from api.models import ApiToken
 
 
@@ -80,3 +85,21 @@ class ApiTokenViewSet(SnippetViewSet):
 
 
 register_snippet(ApiTokenViewSet)
+
+
+_admin_urls = [
+    path("token-uses/", TokenUseView.as_view(), name="token_uses"),
+    path("token-uses/results/", TokenUseView.as_view(results_only=True), name="token_uses_results"),
+]
+
+
+@hooks.register("register_admin_urls")
+def api_admin_urls():
+    return [path("api/", include((_admin_urls, "api_admin"), namespace="api_admin"))]
+
+
+@hooks.register("register_settings_menu_item")
+def token_uses_menu_item():
+    return AdminOnlyMenuItem(
+        gettext_lazy("接口令牌使用记录"), reverse("api_admin:token_uses"), icon_name="key", order=910
+    )

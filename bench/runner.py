@@ -23,6 +23,7 @@ MODULES = [
     "bench.stats",
     "bench.search",
     "bench.revision",
+    "bench.api",
     "bench.phone_load",
 ]
 DEFAULT_SCALE = 1_000_000

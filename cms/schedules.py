@@ -67,10 +67,9 @@ def queue_after_commit(flag: str, func: str) -> None:
 
 def _queue(flag: str, func: str) -> None:
     from django.core.cache import cache
-    from django_q.tasks import async_task
 
-    if cache.add(flag, 1, timeout=300):
-        async_task(func)
+    if cache.add(flag, 1, timeout=300) and not enqueue(func):
+        cache.delete(flag)  # not queued: the next commit (or the minute schedule) tries again
 
 
 def _queue_trailing(flag: str, func: str) -> None:
@@ -122,3 +121,32 @@ def _after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork)
+
+
+def enqueue(func: str, *args) -> bool:
+    """Queue a task; False, logged, when the broker cannot take it (Redis down, the database gone).
+
+    Called after a commit, the work is already saved: a broker outage must not turn a saved post into an
+    error page. What is queued here is either caught up on by a schedule (search indexing, campaign checks,
+    regrouping, the export watchdog, the revision links) or a notification that is logged as not sent.
+    """
+    import logging
+
+    from django.db import DatabaseError
+    from django_q.tasks import async_task
+
+    from cms.cache import UNREACHABLE
+
+    try:
+        async_task(func, *args)
+    except (*UNREACHABLE, DatabaseError, OSError) as exc:
+        logging.getLogger(__name__).warning("could not queue %s%r: %s", func, args, exc)
+        return False
+    return True
+
+
+def enqueue_on_commit(func: str, *args) -> None:
+    """``enqueue`` once the current transaction commits."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: enqueue(func, *args))

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.redaction import redact_contact_details
+from cms.schedules import enqueue_on_commit
 from cms.throttle import Throttle, hit_all
 from comments import campaigns, fingerprints, history, sensitive
 from comments.models import (
@@ -120,9 +121,7 @@ def _apply_counts(opinions: list[Opinion], sign: int) -> None:
 
 
 def _notify(opinion_id: int, event: str) -> None:
-    from django_q.tasks import async_task
-
-    transaction.on_commit(lambda: async_task("comments.tasks.notify_author", opinion_id, event))
+    enqueue_on_commit("comments.tasks.notify_author", opinion_id, event)
 
 
 # Posting ----------------------------------------------------------------------------------------
@@ -369,9 +368,7 @@ def opinions_import(
 
 def _regroup(draft_id: int) -> None:
     """Near-duplicate groups are recomputed in the background once the new opinions are committed."""
-    from django_q.tasks import async_task
-
-    transaction.on_commit(lambda: async_task("comments.clusters.draft_clusters_update", draft_id))
+    enqueue_on_commit("comments.clusters.draft_clusters_update", draft_id)
 
 
 # Support, reports, withdrawal -------------------------------------------------------------------

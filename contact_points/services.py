@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.schedules import enqueue_on_commit
 from cms.uploads import UploadError
 from comments.models import Channel, Proposal
 from comments.services import (
@@ -60,9 +61,7 @@ def _check_coordinator(user, contact_point: ContactPoint) -> None:
 
 
 def _notify(task: str, *args) -> None:
-    from django_q.tasks import async_task
-
-    transaction.on_commit(lambda: async_task(task, *args))
+    enqueue_on_commit(task, *args)
 
 
 # Solicitations ----------------------------------------------------------------------------------

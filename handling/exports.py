@@ -43,6 +43,7 @@ from cms.officialdoc import (
     OfficialDocument,
     Table,
 )
+from cms.schedules import enqueue_on_commit
 from cms.spreadsheets import write_csv, write_xlsx
 from comments import sources
 from comments.models import Channel, Disposition, Proposal
@@ -623,8 +624,6 @@ def export_watchdog(now=None) -> dict[str, int]:
     hands a task over once) is queued again; after EXPORT_MAX_ATTEMPTS tries it is failed with a message and
     staff may press 重试. A queued job that no worker took (the broker lost it) is queued again too. The
     partial files of the jobs it touches are removed. Returns how many were re-queued and failed."""
-    from django_q.tasks import async_task
-
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.EXPORT_STALE_SECONDS)
     lost = now - timedelta(seconds=settings.EXPORT_QUEUED_LOST_SECONDS)
@@ -648,7 +647,7 @@ def export_watchdog(now=None) -> dict[str, int]:
             continue
         if jobs.update(state=ExportState.QUEUED, heartbeat_at=now, done=0):
             requeued += 1
-            transaction.on_commit(lambda pk=job.pk: async_task("handling.exports.export_build", pk))
+            enqueue_on_commit("handling.exports.export_build", job.pk)
     if requeued or failed:
         logger.warning("export watchdog: %s job(s) queued again, %s failed", requeued, failed)
     return {"requeued": requeued, "failed": failed}
@@ -669,8 +668,6 @@ def can_export(user) -> bool:
 @transaction.atomic
 def export_request(*, user, draft: DraftPage, fmt: str) -> ExportJob:
     """Queue an export of the draft; the task starts once this transaction commits."""
-    from django_q.tasks import async_task
-
     if not can_export(user):
         raise PermissionDenied(_("您没有导出意见的权限。"))
     if fmt not in WRITERS:
@@ -678,5 +675,6 @@ def export_request(*, user, draft: DraftPage, fmt: str) -> ExportJob:
     job = ExportJob(draft=draft, format=fmt, created_by=user)
     job.full_clean()
     job.save()
-    transaction.on_commit(lambda: async_task("handling.exports.export_build", job.pk))
+    # A job the broker could not take is queued again by the watchdog (EXPORT_QUEUED_LOST_SECONDS).
+    enqueue_on_commit("handling.exports.export_build", job.pk)
     return job

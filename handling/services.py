@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.schedules import enqueue
 from comments.models import COUNTED_STATES, Disposition, Opinion
 from comments.selectors import feedback_generation_key
 from drafts.models import Provision, ProvisionKind
@@ -123,12 +124,10 @@ NOTIFY_CHUNK = 500  # opinions per e-mail task: a bulk disposition of 10,000 que
 
 
 def notify_handled(opinions: list[Opinion]) -> None:
-    from django_q.tasks import async_task
-
     ids = [o.pk for o in opinions if o.author_id]
     chunks = [ids[i : i + NOTIFY_CHUNK] for i in range(0, len(ids), NOTIFY_CHUNK)]
     if chunks:
-        transaction.on_commit(lambda: [async_task("comments.tasks.notify_authors", c, "handled") for c in chunks])
+        transaction.on_commit(lambda: [enqueue("comments.tasks.notify_authors", c, "handled") for c in chunks])
 
 
 # Disposition ------------------------------------------------------------------------------------

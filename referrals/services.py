@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.schedules import enqueue
 from comments.models import Disposition
 from handling.models import HandlingAction
 from handling.services import ConflictError, HandlingError, check_staff, notify_handled, opinions_lock, opinions_record
@@ -118,9 +119,7 @@ def opinions_forward(
 
 
 def _enqueue(task: str, *args) -> None:
-    from django_q.tasks import async_task
-
-    async_task(task, *args)
+    enqueue(task, *args)
 
 
 def _locked_referral(referral_id: int, revision: int | None) -> Referral:

@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
+from cms.schedules import enqueue, enqueue_on_commit
 from comments.models import COUNTED_STATES, Opinion
 from drafts.citations import ARTICLE_LABEL_RE, HEADING_LABEL_RE, continues_citation
 from drafts.models import DraftPage, DraftStage, DraftVersion, Provision
@@ -655,7 +655,7 @@ def revision_publish(*, revision_id: int, user, stage: str, base_version_id: int
     RevisionNode.objects.bulk_update([n for n in nodes if n.pk in by_node], ["published_provision"], batch_size=2000)
     # Pointing thousands of opinions at their new articles (each with its audit event) is a task after the
     # commit: the version is published at once, the links follow within seconds (revisions.tasks).
-    transaction.on_commit(lambda: async_task("revisions.tasks.link_published", revision.pk))
+    enqueue_on_commit("revisions.tasks.link_published", revision.pk)
     DraftPage.objects.filter(pk=draft.pk).update(stage=stage)
     Revision.objects.filter(pk=revision.pk).update(
         status=RevisionStatus.PUBLISHED,
@@ -678,7 +678,7 @@ def relink_stalled(draft: DraftPage, now=None) -> None:
         draft=draft, status=RevisionStatus.PUBLISHED, linked_at__isnull=True, published_at__lt=now - RELINK_AFTER
     ).values_list("pk", flat=True)
     for pk in stalled:
-        async_task("revisions.tasks.link_published", pk)
+        enqueue("revisions.tasks.link_published", pk)
 
 
 def link_published(revision_id: int) -> int:

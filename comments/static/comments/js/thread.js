@@ -60,6 +60,45 @@
     live.textContent = text;
   }
 
+  // What is typed in an opinion box stays in this tab (sessionStorage) until it is saved: when the post meets
+  // an outage (the 503 page) or the tab is reloaded, the text comes back in the box (issue 20, item 7).
+  function draftKey(area) {
+    var form = area.form;
+    var parent = form && form.querySelector("[name=parent]");
+    return "opinion-draft:" + window.location.pathname + ":" + (parent ? parent.value : "") + ":" + area.name;
+  }
+  function storage() {
+    try { return window.sessionStorage; } catch (e) { return null; }
+  }
+  var store = storage();
+  if (store) {
+    var saved = document.querySelector(".message--success");
+    document.querySelectorAll("[data-opinion-form] textarea").forEach(function (area) {
+      var key = draftKey(area);
+      if (saved) { store.removeItem(key); return; }
+      var kept = store.getItem(key);
+      if (kept && !area.value) {
+        area.value = kept;
+        if (area.hasAttribute("data-max-length")) count(area);
+      }
+    });
+    document.addEventListener("input", function (event) {
+      var area = event.target;
+      if (area.matches && area.matches("[data-opinion-form] textarea")) {
+        try { store.setItem(draftKey(area), area.value); } catch (e) { /* storage full: the form still has it */ }
+      }
+    });
+  }
+  // Back from an error page: the browser may restore this page as it was, button disabled; send again works.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("[data-opinion-form]").forEach(function (form) {
+      delete form.dataset.sent;
+      var button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = false;
+    });
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches("[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
