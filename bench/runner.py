@@ -24,6 +24,7 @@ MODULES = [
     "bench.search",
     "bench.revision",
     "bench.api",
+    "bench.phone_load",
 ]
 DEFAULT_SCALE = 1_000_000
 

@@ -329,8 +329,10 @@ def _item_save(request, point, batch, *, item):
             _error(request, exc)
         else:
             messages.success(request, _("意见已保存。") if item else _("已添加一条意见。"))
+            # After an edit, the item edited; after adding one, the confirmation on the screen (issue 22).
             return redirect(
-                reverse("contact_points:batch", args=[point.pk, batch.pk]) + f"#item-{item.pk if item else 'new'}"
+                reverse("contact_points:batch", args=[point.pk, batch.pk])
+                + (f"#item-{item.pk}" if item else "#messages")
             )
     template = "contact_points/item_edit.html"
     return render(request, template, {"point": point, "batch": batch, "item": item, "form": form}, status=400)

@@ -226,12 +226,17 @@ def fill_counts(
     return mark_safe(COUNT_PLACEHOLDER.sub(replace, html))  # noqa: S308 - the cached text was escaped when rendered
 
 
-def render_toc(rows: list[Row]) -> SafeString:
-    """Table of contents: the headings with the range of articles under each, or the article numbers."""
+def render_toc(rows: list[Row], href: Callable[[Row], str] | None = None) -> SafeString:
+    """Table of contents: the headings with the range of articles under each, or the article numbers.
+
+    ``href`` gives each entry's link (the part of a long draft it is in, see text_parts); by default
+    the anchor on the same page."""
+    if href is None:
+        href = _same_page
     headings = [row for row in rows if row.kind in HEADING_KINDS]
     if not headings:
         links = "".join(
-            f'<a href="#{row.anchor}">{escape(row.label.removeprefix("第").removesuffix("条"))}</a>'
+            f'<a href="{escape(href(row))}">{escape(row.label.removeprefix("第").removesuffix("条"))}</a>'
             for row in rows
             if row.kind == "article"
         )
@@ -245,11 +250,85 @@ def render_toc(rows: list[Row]) -> SafeString:
         elif labels:
             span = _("%(first)s至%(last)s") % {"first": labels[0], "last": labels[-1]}
         out.append(
-            f'<li class="toc__{row.kind}"><a href="#{row.anchor}">{escape(row.heading)}</a>'
+            f'<li class="toc__{row.kind}"><a href="{escape(href(row))}">{escape(row.heading)}</a>'
             f' <span class="muted">{escape(span)}</span></li>'
         )
     out.append("</ol>")
     return mark_safe("".join(out))  # noqa: S308 - escaped above
+
+
+def _same_page(row: Row) -> str:
+    return f"#{row.anchor}"
+
+
+#: Above this many articles the draft page shows its text one part (a chapter) at a time, with the
+#: contents and the full text a tap away: the 1,260-article benchmark draft is a 1 MB page (issue 22).
+PARTED_ABOVE = 300
+#: A part longer than this (a chapter of 200 articles, a draft with no chapters) is cut into pieces.
+PART_MAX_ARTICLES = 60
+# Headings that open a new part; sections (节) stay inside their chapter's part.
+PART_BREAKS = ("part", "subpart", "chapter")
+HEADING_LEVEL = {kind: level for level, kind in enumerate(HEADING_KINDS)}
+
+
+@dataclass
+class TextPart:
+    """A run of the text shown on its own page: rows[start:end], the headings it stands under and the
+    articles it holds."""
+
+    start: int
+    end: int
+    title: str = ""
+    first_label: str = ""
+    last_label: str = ""
+    first_number: int | None = None
+    last_number: int | None = None
+
+    @property
+    def span(self) -> str:
+        if not self.first_label or self.first_label == self.last_label:
+            return self.first_label
+        return _("%(first)s至%(last)s") % {"first": self.first_label, "last": self.last_label}
+
+
+def text_parts(rows: list[Row], max_articles: int = PART_MAX_ARTICLES) -> list[TextPart]:
+    """The text cut before each 编, 分编 and 章 that follows some articles, and every ``max_articles``
+    articles within a longer run; each part titled with the headings its first article stands under."""
+    parts: list[TextPart] = []
+    current = TextPart(0, 0)
+    count = 0
+    stack: dict[int, str] = {}
+    for index, row in enumerate(rows):
+        if (row.kind in PART_BREAKS and count) or (row.kind == "article" and count == max_articles):
+            split = index
+            while split > current.start and rows[split - 1].kind in HEADING_KINDS:
+                split -= 1  # a 节 heading goes with its articles
+            current.end = split
+            parts.append(current)
+            current, count = TextPart(split, split), 0
+        if row.kind in HEADING_KINDS:
+            level = HEADING_LEVEL[row.kind]
+            stack = {lvl: text for lvl, text in stack.items() if lvl < level}
+            stack[level] = row.heading
+        elif row.kind == "article":
+            if not count:
+                current.title = " · ".join(stack[lvl] for lvl in sorted(stack) if lvl < HEADING_LEVEL["section"])
+                current.first_label, current.first_number = row.label, row.number
+            current.last_label, current.last_number = row.label, row.number
+            count += 1
+    current.end = len(rows)
+    if current.end > current.start or not parts:
+        parts.append(current)
+    return parts
+
+
+def part_of(rows: list[Row], parts: list[TextPart]) -> Callable[[Row], int]:
+    """The 1-based number of the part each row is in."""
+    numbers: dict[int, int] = {}
+    for number, part in enumerate(parts, start=1):
+        for row in rows[part.start : part.end]:
+            numbers[row.id] = number
+    return lambda row: numbers.get(row.id, 1)
 
 
 def rows_to_nodes(rows: list[Row]) -> list[Node]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -21,18 +22,24 @@ from drafts.models import DraftPage, DraftVersion, Provision
 from drafts.rendering import (
     COLUMNS,
     HEADING_KINDS,
+    PARTED_ABOVE,
     Row,
+    TextPart,
     fill_counts,
+    part_of,
     render_article,
     render_text,
     render_toc,
     rows_to_nodes,
+    text_parts,
     version_rows,
 )
 from drafts.version_diff import redline_html, version_diff
 from drafts.word import WordDraft, draft_docx
 
 TEXT_CACHE_SECONDS = 24 * 3600
+#: Rows of the version diff on one page: about 60 KB of HTML, whatever the size of the draft.
+DIFF_PAGE_ROWS = 100
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -63,10 +70,25 @@ def _article_url_maker(draft: DraftPage, request, version: DraftVersion | None):
     return lambda number: f"{base}articles/{number}/{query}"
 
 
-def _cached_text(draft: DraftPage, version: DraftVersion, previous: DraftVersion | None, article_url) -> dict:
+def _version_query(draft: DraftPage, version: DraftVersion | None) -> str:
+    """``version=N&`` for a version other than the current one, to go before further parameters."""
+    return "" if version is None or version.pk == draft.current_version_id else f"version={version.number}&"
+
+
+def _part_url_maker(draft: DraftPage, request, version: DraftVersion | None):
+    """The address of one part of a long draft's text (``?chapter=N``), keeping the version asked for."""
+    base = draft.get_url(request) or ""
+    query = _version_query(draft, version)
+    return lambda number: f"{base}?{query}chapter={number}"
+
+
+def _cached_text(draft: DraftPage, version: DraftVersion, previous: DraftVersion | None, article_url, part_url) -> dict:
     """The rendered text and table of contents of a version, with a badge on each article changed since
-    the ``previous`` version, cached until the text or notes of either change."""
-    key = f"drafts:text:{version.pk}:{version.updated_at.timestamp()}:{get_language()}:{article_url(0)}"
+    the ``previous`` version, cached until the text or notes of either change.
+
+    A long draft's text is also cut into parts (drafts.rendering.text_parts): each part is a slice of
+    the same text, and a second table of contents links each heading to the part it opens."""
+    key = f"drafts:text:2:{version.pk}:{version.updated_at.timestamp()}:{get_language()}:{article_url(0)}"
     if previous is not None:
         key += f":{previous.pk}:{previous.updated_at.timestamp()}"
     cached = cache.get(key)
@@ -75,28 +97,94 @@ def _cached_text(draft: DraftPage, version: DraftVersion, previous: DraftVersion
         changes = {}
         if previous is not None:
             changes = version_changes(previous, version)
+        article_count = sum(1 for row in rows if row.kind == "article")
+        parts = text_parts(rows) if article_count > PARTED_ABOVE else []
+        pieces, offsets, offset = [], [], 0
+        for part in parts or [TextPart(0, len(rows))]:
+            piece = str(render_text(rows[part.start : part.end], article_url, count_placeholders=True, changes=changes))
+            if pieces:
+                offset += 1  # the newline joining the pieces
+            pieces.append(piece)
+            offsets.append((offset, offset + len(piece)))
+            offset += len(piece)
         cached = {
-            "text": str(render_text(rows, article_url, count_placeholders=True, changes=changes)),
+            "text": "\n".join(pieces),
             "toc": str(render_toc(rows)),
-            "articles": sum(1 for row in rows if row.kind == "article"),
+            "articles": article_count,
+            "parts": [
+                {
+                    "start": start,
+                    "end": end,
+                    "title": part.title,
+                    "span": part.span,
+                    "first": part.first_number,
+                    "last": part.last_number,
+                }
+                for part, (start, end) in zip(parts, offsets, strict=True)
+            ]
+            if parts
+            else [],
         }
+        if parts:
+            number_of = part_of(rows, parts)
+            cached["parts_toc"] = str(render_toc(rows, lambda row: f"{part_url(number_of(row))}#{row.anchor}"))
         cache.set(key, cached, TEXT_CACHE_SECONDS)
     return cached
+
+
+def _chosen_part(request, parts: list[dict]) -> int | None:
+    """The 1-based number of the part of a long draft to show, or None for the whole text: ``?full=1``
+    asks for the whole text, ``?chapter=N`` for a part, ``?article=N`` for the part holding that article;
+    the first part by default. A draft short enough to be one page is always whole."""
+    if not parts or request.GET.get("full"):
+        return None
+    chapter, article = request.GET.get("chapter"), request.GET.get("article")
+    if chapter:
+        number = _whole_number(chapter)
+        if number is None or not 1 <= number <= len(parts):
+            raise Http404(_("没有这一部分。"))
+        return number
+    if article:
+        number = _whole_number(article)
+        for index, part in enumerate(parts, start=1):
+            if number is not None and part["first"] is not None and part["first"] <= number <= part["last"]:
+                return index
+        raise Http404(_("没有这一条。"))
+    return 1
+
+
+def _whole_number(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 def draft_text(request, draft: DraftPage):
     versions = list(draft.versions.order_by("number"))
     version = _version(request, draft, versions)
     article_url = _article_url_maker(draft, request, version)
-    cached = {"text": "", "toc": "", "articles": 0}
+    part_url = _part_url_maker(draft, request, version)
+    cached = {"text": "", "toc": "", "articles": 0, "parts": []}
     counts: dict[int, int] = {}
     if version is not None:
-        cached = _cached_text(draft, version, previous_version(versions, version), article_url)
+        cached = _cached_text(draft, version, previous_version(versions, version), article_url, part_url)
         counts = dict(
             Provision.objects.filter(version=version, kind="article", opinion_count__gt=0).values_list(
                 "id", "opinion_count"
             )
         )
+    parts = cached["parts"]
+    chosen = _chosen_part(request, parts)
+    text, part = cached["text"], None
+    if chosen is not None:
+        part = {**parts[chosen - 1], "number": chosen, "url": part_url(chosen)}
+        text = text[part["start"] : part["end"]]
+        if chosen > 1:
+            part["previous"] = {**parts[chosen - 2], "url": part_url(chosen - 1)}
+        if chosen < len(parts):
+            part["next"] = {**parts[chosen], "url": part_url(chosen + 1)}
+    base = f"{draft.get_url(request)}?{_version_query(draft, version)}"
     return draft.render(
         request,
         template="drafts/draft_page.html",
@@ -105,8 +193,14 @@ def draft_text(request, draft: DraftPage):
             "versions": versions,
             "is_current": version is not None and version.pk == draft.current_version_id,
             "article_count": cached["articles"],
-            "toc_html": mark_safe(cached["toc"]),  # noqa: S308 - rendered (and escaped) by render_toc
-            "text_html": fill_counts(cached["text"], counts, article_url, open_for_comment=draft.is_open()),
+            # rendered (and escaped) by render_toc
+            "toc_html": mark_safe(cached["parts_toc"] if part else cached["toc"]),  # noqa: S308
+            "text_html": fill_counts(text, counts, article_url, open_for_comment=draft.is_open()),
+            "part": part,
+            "part_count": len(parts),
+            "full_url": f"{base}full=1" if parts else "",
+            # Where the page's script sends an old link to an article of the whole text (#article-N).
+            "article_query_url": f"{base}article=" if parts else "",
             "attachments": list(draft.attachments.select_related("document")),
             **draft_context(request, draft, version),
         },
@@ -214,7 +308,8 @@ def draft_article(request, draft: DraftPage, number: int):
             "change": _change_context(draft, request, previous, version, article, change),
             "previous": (article_url(number - 1), neighbours[number - 1]) if number - 1 in neighbours else None,
             "next": (article_url(number + 1), neighbours[number + 1]) if number + 1 in neighbours else None,
-            "text_url": f"{draft.get_url(request)}#{article.anchor}",
+            # The whole text of a short draft, the part holding the article of a long one (?article=N).
+            "text_url": f"{draft.get_url(request)}?{_version_query(draft, version)}article={number}#{article.anchor}",
             **article_context(request, draft, version, article),
         },
     )
@@ -270,11 +365,13 @@ def draft_diff(request, draft: DraftPage):
         raise Http404(_("没有这个版本。"))
     old, new = by_number[old_number], by_number[new_number]
     rows = version_diff(old, new)
-    behind = extensions.diff_context(old, new, [row.new.id for row in rows if row.new is not None])
-    for row in rows:
-        row.behind = behind.get(row.new.id, []) if row.new is not None else []
     counts = {status: sum(1 for row in rows if row.status == status) for status in ("added", "deleted", "changed")}
     counts["moved"] = sum(1 for row in rows if row.moved)
+    # A renumbered Civil Code differs in every article: a page of rows at a time (issue 22).
+    page = Paginator([row for row in rows if row.status != "same"], DIFF_PAGE_ROWS).get_page(request.GET.get("page"))
+    behind = extensions.diff_context(old, new, [row.new.id for row in page.object_list if row.new is not None])
+    for row in page.object_list:
+        row.behind = behind.get(row.new.id, []) if row.new is not None else []
     return draft.render(
         request,
         template="drafts/diff_page.html",
@@ -282,7 +379,9 @@ def draft_diff(request, draft: DraftPage):
             "versions": versions,
             "old": old,
             "new": new,
-            "rows": [row for row in rows if row.status != "same"],
+            "rows": page.object_list,
+            "page_obj": page,
+            "pager_query": f"from={old.number}&to={new.number}",
             "unchanged": sum(1 for row in rows if row.status == "same"),
             "counts": counts,
         },

@@ -50,3 +50,42 @@ def test_staff_import_and_publish_then_visitor_reads_article_12_on_a_phone(page,
     phone_page.get_by_role("link", name="查看全文").click()
     expect(phone_page.locator("#article-12")).to_be_in_viewport()
     screenshot(phone_page, "draft-text-phone")
+
+
+def test_a_long_draft_on_a_phone_reads_part_by_part_and_old_links_find_their_part(
+    phone_page, browser, live_server, draft_index
+):
+    """Issue 22: a long draft opens on its first chapter; links to the whole text's anchors from before
+    (…/#article-245, …/#chapter-N) land on the part that holds them; without JavaScript the contents
+    and the pager still lead everywhere."""
+    from drafts.models import Provision
+    from drafts.parser import parse_text
+    from drafts.services import draft_create
+    from tests.drafts.test_parts import long_text
+
+    draft = draft_create(index=draft_index, result=parse_text(long_text()), slug="long", publish=True)
+    url = live_server.url + draft.url
+    phone_page.goto(url)
+    expect(phone_page.locator("article.article")).to_have_count(30)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    phone_page.goto(f"{url}#article-245")
+    expect(phone_page.locator("#article-245")).to_be_in_viewport()
+    assert "article=245" in phone_page.url
+    chapter = Provision.objects.filter(version=draft.current_version, kind="chapter").order_by("position")[8]
+    phone_page.goto(f"{url}#chapter-{chapter.pk}")
+    expect(phone_page.locator(f"#chapter-{chapter.pk}")).to_be_in_viewport()
+    assert "chapter=9" in phone_page.url
+
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url)
+    page.locator(".toc-card summary").click()
+    page.get_by_role("link", name="第五章　第五章的标题").click()
+    expect(page.locator(".part-bar")).to_contain_text("第 5 部分，共 10 部分")
+    expect(page.locator("#article-121")).to_be_visible()
+    page.get_by_role("link", name="下一部分").click()
+    expect(page.locator(".part-bar")).to_contain_text("第 6 部分")
+    page.get_by_role("link", name="阅读全文").click()
+    expect(page.locator("article.article")).to_have_count(320)
+    context.close()
