@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from cms.redaction import redact_contact_details
 from search.backends.base import PUBLIC, SearchDoc
 
 CHUNK = 2000
@@ -137,6 +138,11 @@ def opinion_docs(opinion_ids=None, *, since=None) -> Iterator[SearchDoc]:
             access.append(f"point:{point_id}")
         if department_id:
             access.append(f"dept:{department_id}")
+        # Read by someone not staff (the public, a coordinator, a department's liaison): the index holds the text
+        # with phone numbers, e-mails and ID numbers blanked, as their pages show it (issue 21 item 7). Staff find
+        # such an opinion by its other words and read it whole on its page.
+        if access != ["staff"]:
+            body = redact_contact_details(body)
         where = label or "整体意见"
         yield SearchDoc(
             key=f"opinion:{pk}",

@@ -68,3 +68,35 @@ def test_a_reply_leaves_public_search_with_the_opinion_a_moderator_hid(draft, ar
     comment_services.opinions_moderate(moderator=moderator, opinion_ids=[top.pk], action="publish")
     services.catch_up()
     assert f"opinion:{reply.pk}" in _keys("电容量")
+
+
+def test_contact_details_are_blanked_in_what_a_liaison_searches(draft, staff):
+    """Issue 21 item 7: a letter forwarded to a department keeps the writer's number in the letter, not in the
+    index its liaison searches (nor in what the public or a coordinator could search)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.roles import Role
+    from comments.models import Channel
+    from referrals.models import Referral
+    from tests.factories import DepartmentFactory, UserFactory
+
+    department = DepartmentFactory(name="房管局")
+    liaison = UserFactory(username="liaison", roles=[Role.LIAISON])
+    department.liaisons.add(liaison)
+    letter = Opinion.objects.create(
+        draft=draft,
+        version=draft.current_version,
+        channel=Channel.LETTER,
+        moderation_state=ModerationState.INTERNAL,
+        body="维修资金使用太难，请回电 139 1234 5678 或写信到 wang.li@example.com，身份证 330106196001011234。",
+    )
+    referral = Referral.objects.create(department=department, draft=draft, deadline=timezone.now() + timedelta(days=9))
+    referral.opinions.add(letter)
+    services.rebuild()
+    found = selectors.search(text="维修资金", user=liaison)
+    (hit,) = [h for h in found.hits if h.key == f"opinion:{letter.pk}"]
+    shown = " ".join(hit.fragments)
+    assert "1234" not in shown and "example.com" not in shown and "330106" not in shown
+    assert not selectors.search(text="5678", user=liaison).hits
