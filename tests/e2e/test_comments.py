@@ -61,6 +61,7 @@ def test_citizen_comments_replies_supports_moderator_publishes_visitor_reads(
     expect(phone.get_by_text("审核通过后公开显示")).to_be_visible()
 
     # Support the neighbour's comment (without leaving the page) and reply to it.
+    phone.wait_for_load_state("load")  # thread.js is deferred: a click before it ran posts the whole page
     phone.get_by_role("button", name="附议 0").click()
     expect(phone.get_by_role("button", name="已附议 1")).to_be_focused()
     phone.locator(f"#opinion-{earlier.pk}").get_by_role("link", name="回复").click()

@@ -29,6 +29,7 @@ def test_confirmation_in_view_and_support_keeps_focus(phone_page, live_server, c
     expect(message).to_be_focused()
     screenshot(phone, "posted-confirmation-phone")
 
+    phone.wait_for_load_state("load")  # thread.js is deferred: a key press before it ran posts the whole page
     button = phone.get_by_role("button", name="附议 0")
     button.focus()
     phone.keyboard.press("Enter")
