@@ -34,12 +34,13 @@ def _normal(text: str) -> str:
     return "".join(text.split())
 
 
-def node_status(node: RevisionNode, source: tuple[str, str, int | None] | None) -> str:
+def node_status(node: RevisionNode, source: tuple | None) -> str:
+    """What became of a row against its ``source`` in the base version ((title, text, number, …), or None)."""
     if node.deleted:
         return "deleted"
     if node.source_id is None:
         return "added"
-    title, text, number = source or ("", "", None)
+    title, text, number = source[:3] if source else ("", "", None)
     if node.is_article and (_normal(text) != _normal(node.text) or title != node.title):
         return "changed"
     if not node.is_article and title != node.title:
@@ -49,7 +50,8 @@ def node_status(node: RevisionNode, source: tuple[str, str, int | None] | None) 
     return "same"
 
 
-def _sources(revision: Revision) -> dict[int, tuple[str, str, int | None, str]]:
+def base_sources(revision: Revision) -> dict[int, tuple[str, str, int | None, str]]:
+    """(title, text, number, label) of each heading and article of the version the copy was opened from."""
     return {
         pk: (title, text, number, label)
         for pk, title, text, number, label in Provision.objects.filter(
@@ -60,7 +62,7 @@ def _sources(revision: Revision) -> dict[int, tuple[str, str, int | None, str]]:
 
 def outline(revision: Revision) -> list[OutlineRow]:
     """Every heading and article of the copy in order, each with what became of it."""
-    sources = _sources(revision)
+    sources = base_sources(revision)
     links = dict(
         RevisionLink.objects.filter(node__revision=revision)
         .values("node_id")
@@ -73,7 +75,7 @@ def outline(revision: Revision) -> list[OutlineRow]:
         rows.append(
             OutlineRow(
                 node,
-                node_status(node, source[:3] if source else None),
+                node_status(node, source),
                 links.get(node.pk, 0),
                 source[3] if source else "",
                 list(node.checks),
@@ -108,7 +110,7 @@ def node_detail(revision: Revision, node: RevisionNode) -> NodeDetail:
         else None
     )
     base_title, base_text, base_number, base_label = source or ("", "", None, "")
-    status = node_status(node, (base_title, base_text, base_number) if source else None)
+    status = node_status(node, source)
     about = Opinion.objects.filter(
         draft_id=revision.draft_id,
         article__lineage=node.lineage,
@@ -177,13 +179,9 @@ def adopted_unlinked(draft):
 
 def changes_without_reason(revision: Revision) -> list[RevisionNode]:
     """The articles of a working copy that changed (edited, added, deleted) but carry no 修改理由."""
-    sources = _sources(revision)
+    sources = base_sources(revision)
     nodes = RevisionNode.objects.filter(revision=revision, kind="article", reason="").order_by("position")
-    return [
-        n
-        for n in nodes
-        if node_status(n, sources.get(n.source_id, (None,) * 4)[:3] if n.source_id else None) not in ("same", "moved")
-    ]
+    return [n for n in nodes if node_status(n, sources.get(n.source_id)) not in ("same", "moved")]
 
 
 def publish_warnings(revision: Revision, *, limit: int = 50) -> Warnings:

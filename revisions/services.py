@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from drafts.parser import Node, ParseResult, parse_text
 from drafts.services import draft_version_create
 from drafts.text import tree_text
 from handling.services import opinions_link_changes
-from revisions import structure
+from revisions import selectors, structure
 from revisions.models import HEADING_KINDS, LEVELS, Revision, RevisionLink, RevisionNode, RevisionStatus
 
 #: The longest article text a working copy takes (the longest article of the Civil Code has some 600).
@@ -527,25 +527,6 @@ def proposal_apply(*, revision_id: int, node_id: int, opinion_id: int, user, row
 # --- publish ---------------------------------------------------------------------------------
 
 
-def changed_nodes(nodes: Iterable[RevisionNode], sources: dict[int, tuple[str, str, int | None]]) -> list[RevisionNode]:
-    """The rows that changed against the base version: edited, added, deleted or moved articles."""
-    changed = []
-    for node in nodes:
-        if not node.is_article:
-            continue
-        if node.source_id is None or node.deleted:
-            changed.append(node)
-            continue
-        title, text, number = sources.get(node.source_id, ("", "", None))
-        if _normal(text) != _normal(node.text) or title != node.title or number != node.number:
-            changed.append(node)
-    return changed
-
-
-def _normal(text: str) -> str:
-    return "".join(text.split())
-
-
 def _tree(nodes: list[RevisionNode]) -> tuple[list[Node], list[RevisionNode]]:
     """The live rows as a parse tree (headings holding what is under them) and the articles in order."""
     roots: list[Node] = []
@@ -596,18 +577,8 @@ def revision_publish(*, revision_id: int, user, stage: str, base_version_id: int
             code="stale",
         )
     nodes = list(RevisionNode.objects.filter(revision=revision).order_by("position", "id"))
-    sources = {
-        pk: (title, text, number)
-        for pk, title, text, number in Provision.objects.filter(version_id=revision.base_version_id).values_list(
-            "pk", "title", "text", "number"
-        )
-    }
-    changed = changed_nodes(nodes, sources)
-    headings_changed = any(
-        not n.is_article and (n.source_id is None or n.deleted or sources.get(n.source_id, ("",))[0] != n.title)
-        for n in nodes
-    )
-    if not changed and not headings_changed:
+    sources = selectors.base_sources(revision)
+    if all(selectors.node_status(n, sources.get(n.source_id)) == "same" for n in nodes):
         raise RevisionError(_("修改稿与当前版本相同，没有可以发布的修改。"), code="unchanged")
     live = {n.number for n in nodes if n.is_article and not n.deleted}
     problems = []
@@ -633,18 +604,16 @@ def revision_publish(*, revision_id: int, user, stage: str, base_version_id: int
         for parsed, node in zip(parsed_articles, live_articles, strict=True)
         if node.source_id is not None
     }
-    try:
-        version = draft_version_create(
-            draft=draft,
-            result=reparsed,
-            stage=stage,
-            created_by=user,
-            source_name=_("修改稿"),
-            source_text=tree_text(reparsed),
-            identities=identities,
-        )
-    except IntegrityError as exc:  # pragma: no cover - the draft row lock makes this unreachable
-        raise RevisionError(_("发布失败，请重试。"), code="publish") from exc
+    # The draft row is locked above: no other version can take this one's number meanwhile.
+    version = draft_version_create(
+        draft=draft,
+        result=reparsed,
+        stage=stage,
+        created_by=user,
+        source_name=_("修改稿"),
+        source_text=tree_text(reparsed),
+        identities=identities,
+    )
     new_articles = list(
         Provision.objects.filter(version=version, kind="article").order_by("position").values_list("pk", flat=True)
     )
