@@ -48,6 +48,18 @@ def draft(draft_index):
     return DraftFactory(index=draft_index, slug="sample")
 
 
+@pytest.fixture
+def latest_schema_after():
+    """The database back at the latest migrations after a test that migrated backwards: going back unapplies
+    what depends on the migration it stops at (later migrations, other apps'), which later tests need."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def pytest_collection_modifyitems(items):
     """Every transactional test puts back the rows that migrations create when it is done.
 

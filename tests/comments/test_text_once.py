@@ -132,15 +132,6 @@ def _migrate(target):
     return executor.loader.project_state([("comments", target)]).apps
 
 
-@pytest.fixture
-def latest_schema_after():
-    """The database back at the latest migrations after the test: migrating comments back to 0014 unapplies
-    what depends on it (later comments migrations, other apps'), which the tests after this one need."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_clears_the_hash_of_later_copies_so_the_index_can_be_built(
     draft, citizen, other, latest_schema_after

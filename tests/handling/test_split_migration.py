@@ -27,15 +27,6 @@ def _migrate(targets):
     return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
-@pytest.fixture
-def latest_schema_after():
-    """The database back at the latest migrations after the test, whatever it left: later tests (the browser
-    tests' pages read comments_proposal, made after the split) need the whole schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_referrals_and_their_steps_survive_the_split(draft_index, latest_schema_after):
     from drafts.parser import parse_text
