@@ -64,6 +64,8 @@ def test_a_stock_reason_fills_the_reason_box_on_the_opinion_page_and_in_the_work
     page.goto(f"{live_server.url}/admin/opinions/?draft={draft.pk}")
     page.get_by_label(f"选择第 {opinion.pk} 号意见").check()
     page.get_by_role("link", name="给所选意见填写处理情况").click()
+    page.wait_for_url("**/bulk/**")
+    page.wait_for_load_state("load")  # the picker's script is deferred: a pick before it ran changes nothing
     page.get_by_label("插入常用理由").select_option(REASON)
     expect(page.get_by_label("理由说明")).to_have_value(REASON)
 
