@@ -83,11 +83,8 @@ with open("/proc/self/status") as status:
 started = time.perf_counter()
 export_build(int(sys.argv[1]))
 seconds = time.perf_counter() - started
-# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report the benchmark runner's own size
-# at the fork when that was larger; VmHWM belongs to this program's memory only.
-with open("/proc/self/status") as status:
-    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-print(json.dumps({"seconds": seconds, "peak_kb": peak, "base_kb": base}))
+from bench.harness import peak_memory_kb
+print(json.dumps({"seconds": seconds, "peak_kb": peak_memory_kb(), "base_kb": base}))
 """
 
 

@@ -47,6 +47,13 @@ def load_average() -> str:
     return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def peak_memory_kb() -> int:
+    """This process's peak resident memory in KiB: its VmHWM, not ru_maxrss (Linux keeps ru_maxrss across
+    exec, so a child the benchmark runner forks would report the runner's own size when that was larger)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     return int(value) if value else default

@@ -163,10 +163,8 @@ comparison = version_comparison(old=old, new=new)
 data = comparison_docx(comparison)
 seconds = time.perf_counter() - started
 rows = [row for row in comparison.rows if row.changed]
-# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec (the runner's size at the fork).
-with open("/proc/self/status") as status:
-    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-print(json.dumps({"seconds": seconds, "peak_kb": peak,
+from bench.harness import peak_memory_kb
+print(json.dumps({"seconds": seconds, "peak_kb": peak_memory_kb(),
                   "bytes": len(data), "rows": len(rows), "opinions": sum(len(r.note.opinions) for r in rows)}))
 """
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from drafts.matching import aligned
+from drafts.matching import aligned, normalize_text
 from drafts.models import DraftVersion
 from drafts.rendering import Row, articles, version_rows
 from drafts.text_diff import char_diff, diff_html
@@ -43,10 +43,6 @@ class DiffRow:
     @property
     def label(self) -> str:
         return (self.new or self.old).label
-
-
-def _normal(text: str) -> str:
-    return "".join(text.split())
 
 
 def redline_html(ops: Iterable[tuple[str, str]]) -> SafeString:
@@ -83,7 +79,7 @@ def version_diff(old_version: DraftVersion, new_version: DraftVersion) -> list[D
             rows.append(DiffRow("added", None, row, related=related or None))
             continue
         before = old[i]
-        changed = _normal(before.text) != _normal(row.text) or before.title != row.title
+        changed = normalize_text(before.text) != normalize_text(row.text) or before.title != row.title
         renumbered = before.number != row.number
         status = "changed" if changed else "moved" if moved else "renumbered" if renumbered else "same"
         if changed:

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils.safestring import mark_safe
 
 from comments.models import ADOPTING, COUNTED_STATES, Opinion
+from drafts.matching import normalize_text
 from drafts.models import Provision
 from drafts.text_diff import char_diff, diff_html
 from revisions.models import Revision, RevisionLink, RevisionNode, RevisionStatus
@@ -30,10 +31,6 @@ class OutlineRow:
     checks: list[str] = field(default_factory=list)
 
 
-def _normal(text: str) -> str:
-    return "".join(text.split())
-
-
 def node_status(node: RevisionNode, source: tuple | None) -> str:
     """What became of a row against its ``source`` in the base version ((title, text, number, …), or None)."""
     if node.deleted:
@@ -41,7 +38,7 @@ def node_status(node: RevisionNode, source: tuple | None) -> str:
     if node.source_id is None:
         return "added"
     title, text, number = source[:3] if source else ("", "", None)
-    if node.is_article and (_normal(text) != _normal(node.text) or title != node.title):
+    if node.is_article and (normalize_text(text) != normalize_text(node.text) or title != node.title):
         return "changed"
     if not node.is_article and title != node.title:
         return "changed"

@@ -295,3 +295,21 @@ def test_the_public_feedback_shows_what_an_adopted_opinion_changed_the_text_to(
     DraftPage.objects.filter(pk=draft.pk).update(closes_at=timezone.now() - timedelta(days=1))
     page = client.get(f"/opinions/drafts/{draft.pk}/feedback/?article={old_five}").content.decode()
     assert "修改为：" in page and "物业服务人应当在十五日内公示收费标准。" in page
+
+
+def test_spacing_and_invisible_characters_are_no_change_to_publish(draft, staff):
+    """One rule for what counts as a change (drafts.matching.normalize_text), as the version diff and the
+    对照表 use: a zero-width space or a full-width space typed into the text changes nothing."""
+    from revisions.selectors import base_sources, node_status
+
+    revision = services.revision_open(draft=draft, user=staff)
+    three = node(revision, 3)
+    text = three.text
+    spaced = text[:2] + "\u200b\u3000" + text[2:] + "\ufeff"
+    services.node_save(revision_id=revision.pk, node_id=three.pk, user=staff, row_version=0, text=spaced)
+    three.refresh_from_db()
+    assert three.text == spaced
+    assert node_status(three, base_sources(revision)[three.source_id]) == "same"
+    with pytest.raises(RevisionError) as unchanged:
+        services.revision_publish(revision_id=revision.pk, user=staff, stage="revised")
+    assert "没有可以发布的修改" in unchanged.value.messages[0]
