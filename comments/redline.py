@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from comments.models import ADOPTING, Proposal, ProposalKind
 from drafts.text_diff import DELETE, EQUAL, INSERT, char_diff
+from drafts.version_diff import redline_html as diff_redline
 
 __all__ = [
     "Outcome",
@@ -51,21 +52,12 @@ def redline_parts(proposal: Proposal) -> tuple[str, list[tuple[str, str]]]:
     return _("建议修改为："), char_diff(proposal.base_text, proposal.text)
 
 
-def _marked(op: str, text: str, labels: dict[str, str]) -> str:
-    body = escape(text).replace("\n", "<br>")
-    if op == EQUAL:
-        return body
-    tag = "del" if op == DELETE else "ins"
-    return f'<{tag}><span class="visually-hidden">{escape(labels[op])}</span>{body}</{tag}>'
-
-
 def redline_html(proposal: Proposal | None) -> SafeString:
     """The proposal as HTML: a heading and the redline, every piece of text escaped ("" without one)."""
     if proposal is None:
         return mark_safe("")
     heading, parts = redline_parts(proposal)
-    labels = {DELETE: _("删除："), INSERT: _("增加：")}
-    body = "".join(_marked(op, text, labels) for op, text in parts)
+    body = diff_redline(parts)  # the one accessible redline, as the version diff shows changes
     return mark_safe(  # noqa: S308 - built from escaped parts
         f'<div class="proposal proposal--{escape(proposal.kind)}"><p class="proposal__head">{escape(heading)}</p>'
         f'<p class="proposal__text">{body}</p></div>'
