@@ -3,6 +3,9 @@
 import os
 import threading
 import time
+from datetime import datetime, timedelta
+from datetime import time as clock
+from zoneinfo import ZoneInfo
 
 from django.db import migrations
 from django.utils import timezone
@@ -20,6 +23,32 @@ def every_minutes(name: str, func: str, minutes: int) -> migrations.RunPython:
                 "minutes": minutes,
                 "repeats": -1,
                 "next_run": timezone.now(),
+            },
+        )
+
+    def remove(apps, schema_editor):
+        apps.get_model("django_q", "Schedule").objects.filter(name=name).delete()
+
+    return migrations.RunPython(add, remove)
+
+
+def daily_at(name: str, func: str, at: clock, *, kwargs: str = "") -> migrations.RunPython:
+    """A migration operation that schedules `func` every day at `at`, local time (TIME_ZONE), first tomorrow;
+    `kwargs` as django-q2 stores them (e.g. "q_options={'timeout': 3600}")."""
+
+    def add(apps, schema_editor):
+        from django.conf import settings
+
+        zone = ZoneInfo(settings.TIME_ZONE)
+        first = datetime.combine(datetime.now(zone).date() + timedelta(days=1), at, tzinfo=zone)
+        apps.get_model("django_q", "Schedule").objects.get_or_create(
+            name=name,
+            defaults={
+                "func": func,
+                "schedule_type": "D",  # django_q's Schedule.DAILY
+                "repeats": -1,
+                "next_run": first,
+                "kwargs": kwargs or None,
             },
         )
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", search_views.search, name="search"),
     path("api/v1/", include("api.urls")),
+    path("", include("ops.urls")),
     path("feeds/", include("api.feed_urls")),
     path("opinions/", include("comments.urls")),
     path("my/opinions/", comments_views.my_opinions, name="my_opinions"),

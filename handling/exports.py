@@ -61,6 +61,7 @@ __all__ = [
     "export_build",
     "export_csv",
     "export_docx",
+    "exports_expire",
     "export_request",
     "export_summary",
     "export_write",
@@ -651,6 +652,37 @@ def export_watchdog(now=None) -> dict[str, int]:
     if requeued or failed:
         logger.warning("export watchdog: %s job(s) queued again, %s failed", requeued, failed)
     return {"requeued": requeued, "failed": failed}
+
+
+def exports_expire(*, now: datetime | None = None) -> dict[str, int]:
+    """Every day (ops.retention): a finished export older than EXPORT_RETENTION_DAYS loses its file and is
+    marked 已过期, so its row says so instead of offering a download that no longer exists; a scratch file
+    left by a killed worker goes after TEMP_RETENTION_DAYS. Returns how many of each were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    old = ExportJob.objects.filter(state=ExportState.DONE).filter(
+        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    expired = 0
+    for pk, name in old.order_by("pk").values_list("pk", "file"):
+        if not ExportJob.objects.filter(pk=pk, state=ExportState.DONE).update(state=ExportState.EXPIRED, file=""):
+            continue  # changed meanwhile
+        expired += 1
+        if name:
+            try:
+                ExportJob._meta.get_field("file").storage.delete(name)
+            except OSError:
+                logger.exception("export job %s expired but its file could not be deleted", pk)
+    scratch = 0
+    scratch_cutoff = (now - timedelta(days=settings.TEMP_RETENTION_DAYS)).timestamp()
+    for leftover in _scratch_dir().glob("export-*"):
+        try:
+            if leftover.stat().st_mtime < scratch_cutoff:
+                leftover.unlink()
+                scratch += 1
+        except FileNotFoundError:
+            continue
+    return {"exports": expired, "scratch_files": scratch}
 
 
 def export_retry(*, user, job_id: int) -> ExportJob:

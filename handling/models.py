@@ -171,6 +171,8 @@ class ExportState(models.TextChoices):
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    # The file was deleted after EXPORT_RETENTION_DAYS (handling.exports.exports_expire); the job stays listed.
+    EXPIRED = "expired", _("已过期")
 
 
 class ExportJob(models.Model):

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "stats",
     "search",
     "api",
+    "ops",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers the load balancer before anything else: no host check, no HTTPS redirect, no session,
+    # no CSRF (ops.middleware says why).
+    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Scripts, styles and everything else from this site only (issue 21): see the middleware.
     "cms.middleware.ContentSecurityPolicyMiddleware",
@@ -237,6 +241,24 @@ QUEUE_DEBOUNCE_SECONDS = env_int("QUEUE_DEBOUNCE_SECONDS", 5)
 EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 60)
 EXPORT_QUEUED_LOST_SECONDS = env_int("EXPORT_QUEUED_LOST_SECONDS", 90)
 EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3)
+
+# Operations (the ops app): the health endpoint, backups and how long files are kept.
+# /healthz fails (503) when one of HEALTH_CRITICAL fails; the others only make it "degraded" (200). The task
+# cluster counts as alive while its heartbeat (a schedule every minute) is younger than HEALTH_HEARTBEAT_MAX_AGE.
+HEALTH_CRITICAL = env_list("HEALTH_CRITICAL", ["database", "cache", "broker", "disk"])
+HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 300)
+HEALTH_DISK_MIN_FREE_MB = env_int("HEALTH_DISK_MIN_FREE_MB", 500)
+# A flood of probes costs at most one round of checks per process in this many seconds.
+HEALTH_MEMO_SECONDS = env_float("HEALTH_MEMO_SECONDS", 1.0)
+# Backups (manage.py backup, and a daily schedule when set): the newest BACKUP_KEEP are kept; check --deploy
+# warns when the newest is older than BACKUP_MAX_AGE_HOURS.
+BACKUP_DIR = env_str("BACKUP_DIR", "") or None
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+BACKUP_MAX_AGE_HOURS = env_int("BACKUP_MAX_AGE_HOURS", 48)
+# Retention: finished exports are deleted (the job says 已过期) after EXPORT_RETENTION_DAYS; files left behind
+# by interrupted work (an export's scratch file, a backup that stopped half-way) after TEMP_RETENTION_DAYS.
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30)
+TEMP_RETENTION_DAYS = env_int("TEMP_RETENTION_DAYS", 7)
 
 Q_CLUSTER = {
     "name": "legislation",

@@ -26,3 +26,5 @@ ELASTICSEARCH_WAIT_FOR_REFRESH = True
 QUEUE_DEBOUNCE_SECONDS = 0
 # Every test starts with an empty cache: every process-local copy must be asked for again.
 GENERATION_FRESH_SECONDS = 0
+# Every probe runs its checks (tests change what they check between requests).
+HEALTH_MEMO_SECONDS = 0
