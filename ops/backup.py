@@ -180,6 +180,9 @@ def _dump_database(target_dir: Path) -> str:
     engine = _engine()
     target = target_dir / DATABASE_FILES[engine]
     if engine == "sqlite":
+        if connection.in_atomic_block:
+            # The online backup would wait forever for the write lock this very connection holds.
+            raise BackupError(_("不能在数据库事务中备份 SQLite 数据库。"))
         connection.ensure_connection()
         copy = sqlite3.connect(target)
         try:
