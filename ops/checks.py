@@ -139,3 +139,17 @@ def pg_dump_matches_the_server(app_configs, **kwargs):
             id="ops.W006",
         )
     ]
+
+
+@register(Tags.urls, deploy=True)
+def health_answers_first(app_configs, **kwargs):
+    """/healthz must come before the host check and the HTTPS redirect, or the load balancer's probe fails."""
+    if settings.MIDDLEWARE and settings.MIDDLEWARE[0] == "ops.middleware.HealthCheckMiddleware":
+        return []
+    return [
+        Warning(
+            "ops.middleware.HealthCheckMiddleware 不在 MIDDLEWARE 的第一位：负载均衡器对 /healthz 的探测"
+            "可能被主机名检查拒绝或被重定向到 HTTPS。 (The health middleware must come first.)",
+            id="ops.W007",
+        )
+    ]

@@ -74,3 +74,9 @@ def test_ldap_without_tls_warns(ldap, warns):
     with override_settings(**ldap):
         found = [w.id for w in checks.ldap_is_encrypted(None)]
     assert found == (["ops.W004"] if warns else [])
+
+
+def test_the_health_middleware_must_come_first(settings):
+    assert checks.health_answers_first(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "ops.middleware.HealthCheckMiddleware"]
+    assert [w.id for w in checks.health_answers_first(None)] == ["ops.W007"]
