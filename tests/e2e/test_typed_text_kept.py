@@ -24,5 +24,6 @@ def test_typed_text_survives_a_reload_and_is_forgotten_once_saved(phone_page, li
 
     phone.get_by_role("button", name="提交意见").click()
     expect(phone.locator("#messages")).to_contain_text("审核通过后公开显示")
+    phone.wait_for_load_state("load")  # the confirmation page's deferred script forgets the kept copy
     phone.goto(f"{live_server.url}{draft.url}articles/5/")
     expect(phone.get_by_label("您的意见")).to_have_value("")
