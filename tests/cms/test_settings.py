@@ -1,38 +1,17 @@
 """Start-up refuses bad configuration, naming the variable; production settings are deploy-clean."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from cms import env
+from tests.commands import manage
 
-ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "x1y2z3w4" * 7,
     "ALLOWED_HOSTS": "lifa.example.gov.cn",
     "DATABASE_URL": "sqlite:///:memory:",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
-
-
-# Variables of the test run itself that must not reach the command under test.
-INHERITED = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-
-
-def manage(*args: str, env_vars: dict[str, str], settings: str = "cms.settings.dev") -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in INHERITED}
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": settings, **env_vars},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ops import backup
 from ops.backup import BackupError, backup_create, backup_list, backup_restore, backup_verify
-from tests.ops.conftest import manage
+from tests.commands import manage
 
 FILL = """
 from pathlib import Path

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from ops import checks
 from ops.backup import backup_create
-from tests.ops.conftest import manage
+from tests.commands import manage
 
 
 @pytest.fixture
