@@ -26,6 +26,7 @@ from drafts.rendering import (
     Row,
     TextPart,
     fill_counts,
+    mark_current_part,
     part_of,
     render_article,
     render_text,
@@ -194,7 +195,7 @@ def draft_text(request, draft: DraftPage):
             "is_current": version is not None and version.pk == draft.current_version_id,
             "article_count": cached["articles"],
             # rendered (and escaped) by render_toc
-            "toc_html": mark_safe(cached["parts_toc"] if part else cached["toc"]),  # noqa: S308
+            "toc_html": mark_current_part(cached["parts_toc"], part["url"]) if part else mark_safe(cached["toc"]),  # noqa: S308
             "text_html": fill_counts(text, counts, article_url, open_for_comment=draft.is_open()),
             "part": part,
             "part_count": len(parts),

@@ -16,9 +16,10 @@ main figures in words, and comes with its data as a table (``Chart.headers`` and
 for the page to offer as a text alternative.  Series are told apart by the legend's text and, in
 line charts, by dash pattern and marker shape as well as colour.
 
-Links inside the SVG (``hrefs`` of a bar chart, the squares of a heat map) serve mouse, touch and
-keyboard users; screen readers treat an ``role="img"`` element as one picture and do not list
-them, so the page should link the rows of the table alternative too.
+Links inside the SVG (``hrefs`` of a bar chart, the squares of a heat map) serve mouse, touch,
+keyboard and screen-reader users: a chart with links is a named ``role="group"`` (not ``img``,
+which would hide its links from screen readers while they stay Tab stops), and the page links the
+rows of the table alternative too.
 
 A module per job: ``style`` (palette and sizes), ``text`` (numbers and labels), ``data`` (what
 charts take and give, and the table alternative), ``canvas`` (shapes and legends), ``axes``

@@ -32,8 +32,8 @@ class Chart:
     title: str
     headers: list[str]
     rows: list[list[str]]
-    # The links of the chart, a row each, repeated in the table alternative: inside an SVG with
-    # role="img" they are for mouse and touch only, and the table gives them to keyboards and screen readers.
+    # The links of the chart, a row each, repeated in the table alternative (a chart with links is a
+    # role="group" SVG whose links screen readers reach too; the table lists them in reading order).
     hrefs: tuple[str, ...] = ()
     link_column: int = 0
 

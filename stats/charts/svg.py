@@ -68,8 +68,12 @@ def to_svg(canvas: Canvas, title: str, desc: str) -> SafeString:
     # Derived from the content, so the same chart always has the same id (and can be cached).
     chart_id = "chart-" + hashlib.blake2s(f"{title}\n{desc}\n{markup}".encode(), digest_size=6).hexdigest()
     height = math.ceil(canvas.height)
+    # A chart with links (a bar chart's bars, a heat map's squares) is a group, so that screen readers
+    # reach and announce its links; as role="img" it would be one picture whose links are still Tab stops
+    # (axe: nested-interactive). A chart without links stays one named picture.
+    role = "group" if "<a " in markup else "img"
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="{role}" aria-labelledby="{chart_id}-title {chart_id}-desc"'
         f' class="chart" width="100%" viewBox="0 0 {_n(canvas.width)} {height}"'
         f' font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}" fill="{INK}">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'

@@ -167,3 +167,19 @@ def test_a_long_drafts_version_diff_comes_a_hundred_rows_at_a_time(client, long_
     last = client.get(url, {"from": 1, "to": 2, "page": 4}).content.decode()
     assert last.count('class="card diff-row') == 20 and "第三百二十条" in last and "第二百条" not in last
     assert client.get(url, {"page": "x"}).status_code == 200
+
+
+def test_the_contents_mark_the_part_on_screen(client, long_draft):
+    """Issue 22: the contents say which part is shown, to the eye (a bar, bold) and to a screen reader
+    (aria-current and 「当前部分」), and only that part; the whole text marks nothing."""
+    url = long_draft.url
+    second = client.get(url, {"chapter": 2}).content.decode()
+    current = re.findall(r'<li class="toc__\w+ toc__current"><a href="([^"]+)" aria-current="true">', second)
+    assert current and all(href.startswith(f"{url}?chapter=2#") for href in current)
+    assert second.count("（当前部分）") == len(current)
+    # The next part's entries are links without the mark.
+    assert re.search(rf'<li class="toc__\w+"><a href="{re.escape(url)}\?chapter=3#', second)
+    first = client.get(url).content.decode()
+    assert 'aria-current="true"' in first
+    assert all(h.startswith(f"{url}?chapter=1#") for h in re.findall(r'href="([^"]+)" aria-current="true"', first))
+    assert "aria-current" not in client.get(url, {"full": 1}).content.decode()

@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.a11y import AXE as CHECKER_PATH
+from tests.e2e.a11y import CHECKER, CheckedBrowser
+
 # Playwright's sync API runs an event loop in this thread; the test code's own ORM calls are
 # still plain synchronous calls, which Django would otherwise refuse beside a running loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -51,8 +54,33 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
+        yield CheckedBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def accessibility(request):
+    """Every page a browser test loads is checked with axe-core (tests/e2e/a11y.py); the test that loaded a
+    page with a serious or critical violation fails here, after its pages have answered."""
+    if not CHECKER.available and os.environ.get("CI"):
+        pytest.fail(f"axe-core not installed at {CHECKER_PATH}: .ci/run should have run `make axe`")
+    CHECKER.test = request.node.nodeid
+    yield
+    CHECKER.test = ""
+    found = CHECKER.take(request.node.nodeid)
+    if found:
+        pytest.fail("axe-core (WCAG 2.1 A/AA) found serious or critical violations:\n" + "\n".join(found))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CHECKER.claimed:
+        terminalreporter.write_line(CHECKER.summary())
+
+
+def pytest_sessionfinish(session):
+    # A finding that reached no test (its page answered after the test that loaded it had ended) still fails.
+    if any(CHECKER.found.values()) and session.exitstatus == 0:
+        session.exitstatus = 1
 
 
 def _new_page(browser, request, viewport, live_server):
@@ -74,9 +102,12 @@ def _new_page(browser, request, viewport, live_server):
     # A Content-Security-Policy violation fails the test as a request leaving the site does (issue 21).
     context.add_init_script(
         "window.__cspViolations = [];"
-        "document.addEventListener('securitypolicyviolation', e =>"
+        "document.addEventListener('securitypolicyviolation', e => {"
+        # axe-core, given to every page by the test itself (tests/e2e/a11y.py), formats its messages with
+        # new Function(): an eval with no source file is the test's own script, never the site's.
+        " if (e.blockedURI === 'eval' && !e.sourceFile) return;"
         " window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at '"
-        " + e.sourceFile + ':' + e.lineNumber));"
+        " + e.sourceFile + ':' + e.lineNumber); });"
     )
     violations: list[str] = []
 
@@ -91,6 +122,7 @@ def _new_page(browser, request, viewport, live_server):
     )
     page.set_default_timeout(15_000)
     yield page
+    CHECKER.wait(page)
     collect(page)
     context.unroute("**/*")
     failed = getattr(request.node, "report_call", None)
