@@ -48,6 +48,12 @@ def _not_found():
     return ApiError("not_found", _("没有找到请求的内容。"), 404)
 
 
+def _bounded(low: int, high: int) -> dict:
+    """An integer query parameter's schema with the bounds _int_param enforces, so the schema says what is
+    accepted (a fuzzer's schema-valid value is never refused)."""
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
 def _int_param(request, name: str, *, low: int = 0, high: int = 10**9) -> int | None:
     raw = request.query_params.get(name, "")
     if raw == "":
@@ -136,9 +142,11 @@ class DraftListView(PublicView):
         description="公开的法规草案，按截止时间倒序，每页 20 件。Published drafts, newest deadline first, 20 a page.",
         parameters=[
             OpenApiParameter("stage", str, enum=list(DraftStage.values), description="审议阶段 · stage"),
-            OpenApiParameter("year", int, description="征求意见开始的年份 · year the comment period opened"),
+            OpenApiParameter(
+                "year", _bounded(1949, 9999), description="征求意见开始的年份 · year the comment period opened"
+            ),
             OpenApiParameter("status", str, enum=["drafting", "open", "closed"], description="征求意见状态 · status"),
-            OpenApiParameter("page", int, description="页码，从 1 开始 · page number"),
+            OpenApiParameter("page", _bounded(1, MAX_PAGE), description="页码，从 1 开始 · page number"),
         ],
         responses=s.DraftSerializer(many=True),
     )
@@ -357,8 +365,13 @@ class FeedbackOpinionsView(PublicView):
         summary="一条条文的意见及处理结果 · Opinions of an article with their dispositions",
         description="与反馈页一致：处理结果，及公开的理由说明；每页 50 条。As on the feedback page; 50 a page.",
         parameters=[
-            OpenApiParameter("article", str, required=True, description="条文编号，或 general 表示对草案整体"),
-            OpenApiParameter("page", int, description="页码 · page number"),
+            OpenApiParameter(
+                "article",
+                {"type": "string", "pattern": "^(general|[1-9][0-9]{0,17})$"},
+                required=True,
+                description="条文编号，或 general 表示对草案整体",
+            ),
+            OpenApiParameter("page", _bounded(1, MAX_PAGE), description="页码 · page number"),
         ],
         responses=s.FeedbackOpinionPageSerializer,
     )
@@ -441,8 +454,10 @@ class StaffOpinionsView(TokenView):
         "不含联系方式。Every opinion of every channel and state with disposition and reasons, by id, 100 a page; "
         "no contact details.",
         parameters=[
-            OpenApiParameter("draft", int, description="草案编号 · draft id"),
-            OpenApiParameter("after", int, description="上一页最后一条的编号 · last id of the previous page"),
+            OpenApiParameter("draft", _bounded(1, 2**63 - 1), description="草案编号 · draft id"),
+            OpenApiParameter(
+                "after", _bounded(0, 2**63 - 1), description="上一页最后一条的编号 · last id of the previous page"
+            ),
         ],
         responses=s.StaffOpinionPageSerializer,
     )

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from bench.api import FuzzWorld, fuzz
+from bench.api import FuzzWorld, fuzz, schemathesis_fuzz
 from comments.models import Disposition, Opinion
 from tests.api.test_tokens import _point_token, _token
 from tests.factories import DraftFactory
@@ -57,4 +57,12 @@ def world(draft, draft_index, article, referral, department, liaison, online_opi
 def test_no_failures_against_the_live_schema(world):
     made, failures = fuzz(Client(), world, log=lambda message: None)
     assert made > 300
+    assert failures == []
+
+
+def test_schemathesis_finds_no_failure_against_the_live_schema(world):
+    """Schemathesis (property-based, from the schema itself) over every operation: no server error, every
+    status, content type, header and body as documented, schema-valid input accepted."""
+    made, failures = schemathesis_fuzz(world, examples=15, log=print)
+    assert made >= 15 * 20
     assert failures == []
