@@ -104,6 +104,15 @@ def _logged_out(sender, request, user, **kwargs):
         record(kind=AccessEventKind.LOGOUT, request=request, user=user)
 
 
+def _name(item) -> str:
+    """A group by its name, a permission as "app_label.codename" (as has_perm spells it)."""
+    from django.contrib.auth.models import Permission
+
+    if isinstance(item, Permission):
+        return f"{item.content_type.app_label}.{item.codename}"
+    return str(item)
+
+
 def _membership_changed(kind: str, related_label: str):
     def receiver_(sender, instance, action, reverse, model, pk_set, **kwargs):
         if action not in {"post_add", "post_remove", "post_clear"}:
@@ -114,7 +123,7 @@ def _membership_changed(kind: str, related_label: str):
             for user in users:
                 record(kind=kind, user=user, obj=instance, object_repr=f"{verb} {instance}")
             return
-        names = sorted(str(item) for item in model.objects.filter(pk__in=pk_set or []))
+        names = sorted(_name(item) for item in model.objects.filter(pk__in=pk_set or []))
         record(
             kind=kind,
             user=instance,
@@ -150,7 +159,7 @@ def _group_permissions_changed(sender, instance, action, reverse, model, pk_set,
     if action not in {"post_add", "post_remove", "post_clear"} or reverse or not isinstance(instance, Group):
         return
     verb = {"post_add": "+", "post_remove": "-", "post_clear": "-*"}[action]
-    names = sorted(p.codename for p in model.objects.filter(pk__in=pk_set or []))
+    names = sorted(_name(p) for p in model.objects.filter(pk__in=pk_set or []).select_related("content_type"))
     record(
         kind=AccessEventKind.PERMISSION_CHANGE,
         obj=instance,

@@ -66,7 +66,7 @@ def _run(index: int):
         if vendor not in SQL:
             raise RuntimeError(f"no append-only triggers for the {vendor} database")
         for statement in SQL[vendor][index]:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return run
 
