@@ -238,3 +238,12 @@ def test_the_report_downloads_as_csv_and_xlsx_and_the_download_is_recorded(clien
     assert rows[0][:3] == ("时间", "用户", "类型") and any(r[1] == "guesser" for r in rows[1:])
     exports = _events(AccessEventKind.EXPORT_DOWNLOAD)
     assert len(exports) == 2 and exports[0].user_id == superuser.pk and exports[0].object_type == "cms.accessevent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_that_signs_in_still_ends_with_an_empty_database(client):
+    """The flush after a transactional test (SQLite: a DELETE per table) passes the triggers through the purge
+    guard (tests/conftest.py); were it refused, this test would error at teardown."""
+    user = UserFactory(username="txn")
+    client.force_login(user)
+    assert AccessEvent.objects.filter(user_id=user.pk, kind=AccessEventKind.LOGIN_SUCCESS).exists()
