@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -41,6 +42,7 @@ def _status(request) -> int:
     return 429 if getattr(request, "otp_throttled", False) else 200
 
 
+@never_cache
 @login_required
 def setup(request):
     """Without a device: the QR code, the secret and the confirmation form. With one: what can be done."""
@@ -73,6 +75,7 @@ def setup(request):
     return render(request, "accounts/otp_setup.html", context, status=_status(request))
 
 
+@never_cache
 @login_required
 def verify(request):
     next_url = safe_next_url(request, "/")
@@ -88,6 +91,7 @@ def verify(request):
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url}, status=_status(request))
 
 
+@never_cache
 @login_required
 @require_POST
 def backup_codes(request):
@@ -101,6 +105,7 @@ def backup_codes(request):
     return render(request, "accounts/otp_backup_codes.html", {"codes": codes, "next": ""})
 
 
+@never_cache
 @login_required
 @require_POST
 def disable(request):

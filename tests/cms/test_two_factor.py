@@ -65,6 +65,7 @@ def test_setup_confirmed_with_a_real_code_turns_it_on_and_shows_backup_codes_onc
     assert device.confirmed
     codes = set(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True))
     assert len(codes) == 10 and all(code in response.content.decode() for code in codes)
+    assert "no-store" in response["Cache-Control"]  # shown once: not kept in the browser's cache either
     # The session is verified: the admin opens; the codes are not shown again.
     assert client.get("/admin/").status_code == 200
     manage = client.get(SETUP).content.decode()
