@@ -7,6 +7,8 @@ from rest_framework import authentication, permissions
 
 from api.errors import ApiError
 from api.models import ApiToken, token_hash
+from cms import access_audit
+from cms.models import AccessEventKind
 from cms.throttle import Throttle
 
 
@@ -28,6 +30,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise ApiError("token_revoked", _("接口令牌已撤销。"), 401)
         if token.expires_at <= timezone.now():
             raise ApiError("token_expired", _("接口令牌已过期。"), 401)
+        access_audit.record(
+            kind=AccessEventKind.TOKEN_USE,
+            request=request._request,
+            user=token.acting_user if token.acting_user_id else None,
+            obj=token,
+        )
         return (None, token)
 
     def authenticate_header(self, request):

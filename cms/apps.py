@@ -7,4 +7,13 @@ class CmsConfig(AppConfig):
     verbose_name = _("站点与账号")
 
     def ready(self):
-        from cms import checks  # noqa: F401  (registers the deployment checks)
+        from cms import (
+            access_audit,
+            checks,  # noqa: F401  (registers the deployment checks)
+            two_factor,
+        )
+
+        # The sign-in receivers connect on import; the membership ones need the user model's through tables.
+        access_audit.connect_membership_signals()
+        access_audit.connect_group_permission_signal()
+        two_factor.register_checks()

@@ -146,3 +146,92 @@ class HomePage(Page):
         for contribute in hooks.get_hooks("home_page_context"):
             context.update(contribute(request=request, now=timezone.now()))
         return context
+
+
+class AccessEventKind(models.TextChoices):
+    LOGIN_SUCCESS = "login_success", _("登录成功")
+    LOGIN_FAILURE = "login_failure", _("登录失败")
+    LOGOUT = "logout", _("退出登录")
+    NOTES_DOWNLOAD = "notes_download", _("下载会议纪要")
+    ATTACHMENT_DOWNLOAD = "attachment_download", _("下载交办附件")
+    EXPORT_DOWNLOAD = "export_download", _("下载导出文件")
+    ROLE_CHANGE = "role_change", _("角色变更")
+    PERMISSION_CHANGE = "permission_change", _("权限变更")
+    TOKEN_USE = "token_use", _("使用接口令牌")
+    OTP_SETUP = "otp_setup", _("启用两步验证")
+    OTP_VERIFY = "otp_verify", _("两步验证通过")
+    OTP_FAILURE = "otp_failure", _("两步验证失败")
+    OTP_DISABLE = "otp_disable", _("关闭两步验证")
+    OTP_BACKUP_CODES = "otp_backup_codes", _("生成备用验证码")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Access records are never changed or deleted through the ORM; only cms.access_audit's retention purge
+    deletes, through the database's guard (see AccessAuditPurge)."""
+
+    def update(self, **kwargs):
+        raise TypeError("access events are append-only")
+
+    def delete(self):
+        raise TypeError("access events are append-only")
+
+
+class AccessEvent(models.Model):
+    """Who reached what, when and from where: sign-ins, downloads of private files, role changes, token use.
+
+    Append-only, here and in the database (triggers in migration 0005 refuse UPDATE and DELETE). The user is
+    kept as an id without a foreign-key constraint, so deleting an account leaves its record (and the name
+    it had) in place; `username` is the name as typed for a failed sign-in.
+    """
+
+    kind = models.CharField(_("类型"), max_length=32, choices=AccessEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器标识"), max_length=512, blank=True)
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("访问审计记录")
+        verbose_name_plural = _("访问审计记录")
+        indexes = [models.Index(fields=["kind", "-occurred_at"]), models.Index(fields=["user", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.username} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("access events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("access events are append-only")
+
+
+class AccessAuditPurge(models.Model):
+    """While a row here exists, the database lets DELETE remove access events older than its `before`.
+
+    The retention purge (cms.access_audit.purge) inserts one, deletes and removes it in a single
+    transaction, so no other connection ever sees it (PostgreSQL) or can write meanwhile (SQLite).
+    """
+
+    before = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"purge before {self.before:%Y-%m-%d}"

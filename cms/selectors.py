@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from cms.models import MAINLAND_MOBILE_RE, User
+from cms.models import MAINLAND_MOBILE_RE, AccessEvent, User
 
 
 def normalize_identifier(identifier: str) -> str:
@@ -34,3 +34,8 @@ def user_by_identifier(identifier: str) -> User | None:
     elif kind == "phone":
         query |= Q(phone=value)
     return get_user_model().objects.filter(query).order_by("pk").first()
+
+
+def access_event_list():
+    """The access records, newest first (the admin's report filters them)."""
+    return AccessEvent.objects.order_by("-occurred_at", "-id")

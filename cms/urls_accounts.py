@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cms import views
+from cms import two_factor_views, views
 
 app_name = "accounts"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("password/reset/code/", views.password_reset_code, name="reset_code"),
     path("password/reset/<str:token>/", views.password_reset_link, name="reset_link"),
     path("profile/", views.profile, name="profile"),
+    path("otp/setup/", two_factor_views.setup, name="otp_setup"),
+    path("otp/verify/", two_factor_views.verify, name="otp_verify"),
+    path("otp/backup-codes/", two_factor_views.backup_codes, name="otp_backup_codes"),
+    path("otp/disable/", two_factor_views.disable, name="otp_disable"),
 ]

@@ -26,3 +26,26 @@ def chooser_shows_what_the_user_may_see(pages, request):
     if user.is_superuser or GroupPagePermission.objects.filter(group__user=user).exists():
         return pages
     return pages.live().public()
+
+
+@hooks.register("register_admin_urls")
+def access_audit_urls():
+    from django.urls import path
+
+    from cms.access_audit_views import AccessAuditView
+
+    return [
+        path("reports/access-audit/", AccessAuditView.as_view(), name="access_audit"),
+        path("reports/access-audit/results/", AccessAuditView.as_view(results_only=True), name="access_audit_results"),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def access_audit_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+    from wagtail.admin.menu import AdminOnlyMenuItem
+
+    return AdminOnlyMenuItem(
+        gettext_lazy("访问审计"), reverse("access_audit"), name="access-audit", icon_name="key", order=1100
+    )

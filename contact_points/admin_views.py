@@ -299,4 +299,4 @@ class NoteDownloadView(_StaffView):
     """Staff read the notes behind the batches they receive; nobody else through this URL."""
 
     def get(self, request, pk: int):
-        return note_response(get_object_or_404(MeetingNote, pk=pk))
+        return note_response(request, get_object_or_404(MeetingNote, pk=pk))

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms import access_audit
+from cms.models import AccessEventKind
 from comments import extensions
 from comments.selectors import staged_proposals
 from contact_points import selectors, services, spreadsheet
@@ -199,14 +201,16 @@ def note_upload(request, pk: int, meeting_id: int):
 def note_download(request, pk: int, note_id: int):
     point = _point(request, pk)
     note = get_object_or_404(MeetingNote, pk=note_id, meeting__contact_point=point)
-    return note_response(note)
+    return note_response(request, note)
 
 
-def note_response(note: MeetingNote) -> FileResponse:
+def note_response(request, note: MeetingNote) -> FileResponse:
+    """The notes file as an attachment, recorded in the access audit (who read whose notes)."""
     try:
         handle = note.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
+    access_audit.record(kind=AccessEventKind.NOTES_DOWNLOAD, request=request, obj=note, object_repr=note.original_name)
     return FileResponse(handle, as_attachment=True, filename=note.original_name)
 
 
@@ -445,6 +449,12 @@ def feedback_download(request, pk: int):
         for link in selectors.point_opinions(point).iterator(chunk_size=2000)
     ]
     data = spreadsheet.feedback_xlsx(title=_("%(name)s意见处理情况反馈表") % {"name": point.name}, rows=rows)
+    access_audit.record(
+        kind=AccessEventKind.EXPORT_DOWNLOAD,
+        request=request,
+        obj=point,
+        object_repr=str(_("%(name)s意见处理情况反馈表") % {"name": point.name}),
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="feedback-{point.pk}.xlsx"'
     return response

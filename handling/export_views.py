@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms import access_audit
+from cms.models import AccessEventKind
 from drafts.models import DraftPage
 from handling import exports, selectors
 from handling.extensions import export_warning_list
@@ -140,6 +142,7 @@ class ExportDownloadView(View):
         if job.state != ExportState.DONE or not job.file:
             raise Http404
         name = exports.export_filename(job.format, job.draft.slug, job.finished_at or job.created_at)
+        access_audit.record(kind=AccessEventKind.EXPORT_DOWNLOAD, request=request, obj=job, object_repr=name)
         return FileResponse(
             job.file.open("rb"), as_attachment=True, filename=name, content_type=exports.export_content_type(job.format)
         )

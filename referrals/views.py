@@ -27,6 +27,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms import access_audit
+from cms.models import AccessEventKind
 from comments import sources
 from handling.services import ConflictError, HandlingError
 from referrals import services
@@ -200,6 +202,9 @@ def attachment(request, pk: int, attachment_id: int):
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
+    access_audit.record(
+        kind=AccessEventKind.ATTACHMENT_DOWNLOAD, request=request, obj=item, object_repr=item.original_name
+    )
     return FileResponse(handle, as_attachment=True, filename=item.original_name)
 
 

@@ -87,6 +87,32 @@ def django_db_setup(django_db_setup):
     return django_db_setup
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_passes_the_access_audit():
+    """A transactional test ends by emptying every table; the access records refuse DELETE (SQLite's flush is a
+    DELETE per table; PostgreSQL's TRUNCATE is not a row operation), so they go first, through the one
+    controlled way rows leave that table (cms.access_audit.delete_before)."""
+    from datetime import UTC, datetime
+
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self):
+        from django.db import connections
+
+        from cms.access_audit import delete_before
+
+        for alias in self._databases_names(include_mirrors=False):
+            if connections[alias].vendor == "sqlite":
+                delete_before(datetime.max.replace(tzinfo=UTC))
+        original(self)
+
+    TransactionTestCase._fixture_teardown = teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
+
+
 # People and an article of the shared draft, used by the comments, handling and referrals tests.
 
 

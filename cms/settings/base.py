@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +80,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor (issue 21): django-otp marks the session's user verified or not; ours then sends a
+    # user who has a device, or whose role requires one, to verify (or set it up) before anything else.
+    "django_otp.middleware.OTPMiddleware",
+    "cms.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -132,6 +139,15 @@ ACCOUNT_CODE_MAX_ATTEMPTS = 5
 LOGIN_THROTTLE_PER_ACCOUNT = env_int("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_IP = env_int("LOGIN_THROTTLE_PER_IP", 30)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+# Second factor (TOTP, django-otp): the name authenticator apps show, and the roles (names from cms.roles.Role,
+# comma-separated) whose members must set it up before they may use the site signed in.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", SITE_NAME)
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", [])
+OTP_THROTTLE_LIMIT = env_int("OTP_THROTTLE_LIMIT", 5)  # wrong codes per account in OTP_THROTTLE_WINDOW_SECONDS
+OTP_THROTTLE_WINDOW_SECONDS = env_int("OTP_THROTTLE_WINDOW_SECONDS", 15 * 60)
+# The access audit (cms.models.AccessEvent) keeps its records this many days (at least 180), then a daily
+# schedule deletes older ones.
+ACCESS_AUDIT_RETENTION_DAYS = env_int("ACCESS_AUDIT_RETENTION_DAYS", 365)
 # Registration and code pages per client address (each registration sends a text or an e-mail), and the
 # texts the site sends a day: at the cap it stops sending and e-mails the staff.
 REGISTER_PER_IP_HOUR = env_int("REGISTER_PER_IP_HOUR", 5)

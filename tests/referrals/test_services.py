@@ -939,3 +939,17 @@ def test_the_adoption_table_carries_the_departments_closing_reply(
 def test_redaction_catches_mobiles_written_with_spaces_dashes_and_country_code(written):
     redacted = redact_contact_details(f"联系我：{written}")
     assert redacted.startswith("联系我：（已隐去）") and not any(ch.isdigit() for ch in redacted)
+
+
+def test_an_attachment_download_is_recorded_in_the_access_audit(client, liaison, referral):
+    from django.core.files.base import ContentFile
+
+    from cms.models import AccessEvent, AccessEventKind
+    from referrals.models import ReferralAttachment
+
+    item = ReferralAttachment(referral=referral, original_name="办理方案.pdf", size=4, uploaded_by=liaison)
+    item.file.save("plan.pdf", ContentFile(b"%PDF"), save=True)
+    client.force_login(liaison)
+    assert client.get(f"/referrals/{referral.pk}/attachments/{item.pk}/").status_code == 200
+    (event,) = AccessEvent.objects.filter(kind=AccessEventKind.ATTACHMENT_DOWNLOAD)
+    assert event.user_id == liaison.pk and event.object_repr == "办理方案.pdf" and event.object_id == str(item.pk)
