@@ -7,4 +7,4 @@ class CmsConfig(AppConfig):
     verbose_name = _("站点与账号")
 
     def ready(self):
-        from cms import checks  # noqa: F401  (registers the deployment checks)
+        from cms import checks, directory  # noqa: F401  (register the checks and the directory's error receiver)

@@ -141,6 +141,10 @@ def login_view(request):
             minutes = settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60
             form.add_error(None, _("登录失败次数过多，请 %(minutes)d 分钟后再试，或重置密码。") % {"minutes": minutes})
             status = 429
+        elif getattr(request, "directory_unavailable", False):
+            # The directory did not answer (cms.directory): its accounts cannot sign in now, local ones can.
+            form.add_error(None, _("单位目录服务暂时无法连接，目录账号暂时不能登录；本站账号不受影响。请稍后再试。"))
+            status = 503
         else:
             pending = user_by_identifier(identifier)
             if (
