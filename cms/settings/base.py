@@ -152,6 +152,8 @@ LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60
 # texts the site sends a day: at the cap it stops sending and e-mails the staff.
 REGISTER_PER_IP_HOUR = env_int("REGISTER_PER_IP_HOUR", 5)
 REGISTER_PER_IP_DAY = env_int("REGISTER_PER_IP_DAY", 20)
+# After this many registrations from one address in the hour, the form asks for a picture's digits (cms.challenge).
+REGISTER_CHALLENGE_AFTER = env_int("REGISTER_CHALLENGE_AFTER", 3)
 CODE_PAGES_PER_IP = env_int("CODE_PAGES_PER_IP", 30)  # per 15 minutes: confirm, reset, reset with a code
 SMS_DAILY_CAP = env_int("SMS_DAILY_CAP", 2000)
 # Online opinions: posting limits per user and per IP address, reports that hide an opinion until a
