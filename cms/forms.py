@@ -94,27 +94,6 @@ class SetPasswordForm(forms.Form):
         label=_("再次输入新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    def __init__(self, *args, challenge=None, **kwargs):
-        """With a `challenge` (cms.challenge), the form asks for its answer too."""
-        super().__init__(*args, **kwargs)
-        self.challenge = challenge
-        if challenge is not None:
-            self.fields["challenge_key"] = forms.CharField(widget=forms.HiddenInput, required=False)
-            self.fields["challenge_answer"] = forms.CharField(
-                label=_("验证码"),
-                max_length=20,
-                error_messages={"required": _("请输入图中的数字，或文字题的答案。")},
-                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-                help_text=_("请输入图中的数字。看不清图片或无法查看图片时，可改为回答图片下方的文字题。"),
-            )
-            if self.is_bound:
-                # A new challenge each time the form is shown: the one answered has been spent.
-                self.data = self.data.copy()
-                self.data["challenge_key"] = challenge.key
-                self.data["challenge_answer"] = ""
-            else:
-                self.initial["challenge_key"] = challenge.key
-
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("password_again"):
