@@ -152,6 +152,19 @@ def test_a_group_left_in_the_directory_takes_the_role_away_at_the_next_sign_in(
         )
 
 
+def test_a_directory_account_gets_no_local_password_by_reset(
+    client, directory, django_user_model, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    _login(client, "zhangsan", DIRECTORY_PASSWORD)
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:reset"), {"identifier": "zhangsan@example.gov.cn"})
+    assert response.status_code == 302  # the same answer as for any address
+    assert mail.outbox == [] and not django_user_model.objects.get(username="zhangsan").has_usable_password()
+
+
 def test_wrong_directory_passwords_are_throttled(client, directory, settings):
     for _ in range(settings.LOGIN_THROTTLE_PER_ACCOUNT):
         assert _login(client, "zhangsan", "wrong-password").status_code == 200
