@@ -79,6 +79,13 @@ def directory_settings(app_configs, **kwargs):
                 id="cms.E005",
             )
         )
+    if settings.LDAP_SERVER_URI and "%(user)s" not in settings.LDAP_USER_FILTER:
+        errors.append(
+            Error(
+                "LDAP_USER_FILTER 中须含有 %(user)s（登录名所在的位置）。 (LDAP_USER_FILTER must contain %(user)s.)",
+                id="cms.E007",
+            )
+        )
     if (settings.LDAP_GROUP_ROLES.strip() or settings.LDAP_GROUP_UNITS.strip()) and not settings.LDAP_GROUP_SEARCH_BASE:
         errors.append(
             Error(

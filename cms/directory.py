@@ -223,7 +223,7 @@ class DirectoryBackend(LDAPBackend):
 
 @receiver(ldap_error, dispatch_uid="cms.directory.unavailable")
 def _directory_unavailable(sender, context, user, request, exception, **kwargs):
-    """Mark the request so the login page can say the directory is down (local accounts still sign in)."""
-    logger.warning("LDAP directory error (%s): %s", context, exception)
+    """Mark the request so the login page can say the directory is down (local accounts still sign in);
+    django-auth-ldap has logged the error."""
     if request is not None:
         request.directory_unavailable = True

@@ -114,7 +114,7 @@ AUTH_USER_MODEL = "cms.User"
 AUTHENTICATION_BACKENDS = ["cms.auth_backends.IdentifierBackend", "rules.permissions.ObjectPermissionBackend"]
 # Staff, liaisons and coordinators may sign in with the organisation's LDAP directory (cms/directory.py): its
 # backend goes first only when LDAP_SERVER_URI is set. The two mappings are JSON objects keyed by group DN,
-# checked at start-up (cms.E001–E005): {DN: role name} and {DN: "contact_point:<id or name>" or
+# checked at start-up (cms.E001–E007): {DN: role name} and {DN: "contact_point:<id or name>" or
 # "department:<id or name>"}.
 LDAP_SERVER_URI = env_url("LDAP_SERVER_URI", None, schemes=("ldap", "ldaps", "ldapi"))
 LDAP_BIND_DN = env_str("LDAP_BIND_DN", "")

@@ -221,6 +221,8 @@ def test_a_directory_without_its_search_bases_stops_start_up(settings):
     settings.LDAP_SERVER_URI, settings.LDAP_USER_SEARCH_BASE = "ldap://127.0.0.1", ""
     settings.LDAP_GROUP_ROLES, settings.LDAP_GROUP_SEARCH_BASE = '{"cn=x,dc=example": "审核员"}', ""
     assert [error.id for error in checks.directory_settings(None)] == ["cms.E005", "cms.E006"]
+    settings.LDAP_USER_SEARCH_BASE, settings.LDAP_USER_FILTER = PEOPLE, "(uid=zhangsan)"
+    assert [error.id for error in checks.directory_settings(None)] == ["cms.E007", "cms.E006"]
 
 
 def test_the_directory_backend_goes_first_only_with_a_server():
