@@ -16,6 +16,7 @@ PYTEST_ARGS ?=
 venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
+	bin/build-headers $(PYTHON)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -279,8 +279,8 @@ def api(ctx: Context) -> list[Figure]:
 
 # Fuzzing the live schema ---------------------------------------------------------------------------------
 #
-# Beside Schemathesis (below), a small deterministic boundary fuzzer of our own over the same schema (/api/v1/schema/): every operation, every parameter given valid, boundary and garbage
-# values one at a time, bodies valid and broken, with the right token, none, a garbage one and another
+# Beside Schemathesis (below), a small deterministic boundary fuzzer of our own over the same schema
+# (/api/v1/schema/): every operation, every parameter given valid, boundary and garbage values one at a time, bodies valid and broken, with the right token, none, a garbage one and another
 # holder's. A failure is a 5xx; an error that is not JSON with a code and a Chinese message; a success with
 # an undocumented status; or a JSON body that does not validate against the documented response schema.
 
@@ -489,6 +489,7 @@ def schemathesis_fuzz(world: FuzzWorld, examples: int = 25, log=print) -> tuple[
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
     failures: dict[str, str] = {}
     made = 0
+
     def runner(operation):
         path, secured = operation.path, bool(operation.definition.raw.get("security"))
 

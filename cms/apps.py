@@ -10,6 +10,7 @@ class CmsConfig(AppConfig):
         from cms import (
             access_audit,
             checks,  # noqa: F401  (registers the deployment checks)
+            directory,  # noqa: F401  (registers the directory's checks and error receiver)
             two_factor,
         )
 

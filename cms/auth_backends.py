@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -28,14 +30,45 @@ class LoginThrottled(PermissionDenied):
     """Too many attempts: django.contrib.auth.authenticate() stops at it and returns None."""
 
 
+def count_login_attempt(request, identifier: str, user=None) -> Callable[[], None]:
+    """Count one sign-in attempt against the account's and the address's limits; return what to call on success.
+
+    Raises LoginThrottled once a count passes its limit, even before the password is checked, so parallel
+    guesses cannot all slip under it. Every backend that checks a password calls it (the project's and the
+    directory's, cms.directory); when several try the same request, the attempt is counted once.
+    """
+    per_account, per_ip = login_throttles()
+    account = account_subject(identifier, user)
+    ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT) if request is not None else ""
+    counted = getattr(request, "_login_attempts_counted", set()) if request is not None else set()
+    if account not in counted:
+        hits = [(per_account, account)]
+        if ip:
+            hits.append((per_ip, ip))
+        counts = hit_all(hits)
+        if any(count > throttle.limit for count, (throttle, _subject) in zip(counts, hits, strict=True)):
+            if request is not None:
+                request.login_throttled = True
+            raise LoginThrottled
+        if request is not None:
+            request._login_attempts_counted = counted | {account}
+
+    def succeeded() -> None:
+        """A success clears the account's count and gives back its address's attempt."""
+        per_account.reset(account)
+        if ip:
+            per_ip.undo(ip)
+
+    return succeeded
+
+
 class IdentifierBackend(ModelBackend):
     """Log in with a user name, an e-mail address or a mainland mobile number.
 
     Every sign-in path (accounts/login, the admin's login, Wagtail's /_util/login/ for private pages, the
-    test client's login) authenticates here, so the login limit lives here: each attempt is counted first
-    (one atomic INCR per window, on Redis one round trip) and refused once the count passes the limit, even
-    with the right password, so parallel guesses cannot all slip under it. A success clears the account's
-    count and gives back its address's attempt.
+    test client's login) authenticates here (or first in the directory's backend, cms.directory), so the
+    login limit lives here: each attempt is counted first and refused once the count passes the limit
+    (count_login_attempt).
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -44,25 +77,13 @@ class IdentifierBackend(ModelBackend):
         if not username or not password:
             return None
         user = user_by_identifier(username)
-        per_account, per_ip = login_throttles()
-        account = account_subject(username, user)
-        hits = [(per_account, account)]
-        ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT) if request is not None else ""
-        if ip:
-            hits.append((per_ip, ip))
-        counts = hit_all(hits)
-        if any(count > throttle.limit for count, (throttle, _subject) in zip(counts, hits, strict=True)):
-            if request is not None:
-                request.login_throttled = True
-            raise LoginThrottled
+        succeeded = count_login_attempt(request, username, user)
         if user is None:
             # Spend the time of a hash anyway, so response time does not reveal who is registered.
             get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            per_account.reset(account)
-            if ip:
-                per_ip.undo(ip)
+            succeeded()
             return user
         return None
 

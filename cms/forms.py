@@ -24,6 +24,35 @@ class RegisterForm(forms.Form):
         label=_("再次输入密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
+    def __init__(self, *args, challenge_required: bool = False, **kwargs):
+        """With `challenge_required` (cms.challenge), the form asks for a challenge's answer too."""
+        super().__init__(*args, **kwargs)
+        self.challenge = None
+        if challenge_required:
+            self.add_challenge_fields()
+
+    def add_challenge_fields(self) -> None:
+        self.fields["challenge_key"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.fields["challenge_answer"] = forms.CharField(
+            label=_("验证码"),
+            max_length=20,
+            error_messages={"required": _("请输入图中的数字，或文字题的答案。")},
+            widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+            help_text=_("请输入图中的数字。看不清或无法查看图片时，可改为回答图片下方的文字题。"),
+        )
+
+    def show_challenge(self, challenge) -> None:
+        """Show a new challenge (the one answered, if any, has been spent); what was typed stays."""
+        if "challenge_answer" not in self.fields:
+            self.add_challenge_fields()
+        self.challenge = challenge
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["challenge_key"] = challenge.key
+            self.data["challenge_answer"] = ""
+        else:
+            self.initial["challenge_key"] = challenge.key
+
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("password_again"):

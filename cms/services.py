@@ -297,6 +297,10 @@ def password_reset_request(*, identifier: str) -> None:
     kind = identifier_kind(value)
     if user is None or kind is None:
         return
+    if settings.LDAP_SERVER_URI and not user.has_usable_password():
+        # A directory account's password lives in the directory (cms.directory): a local one would let the person
+        # sign in here with roles the directory has since taken away. The same answer as everyone.
+        return
     # The account's own send limit (reached through its other names) gives the same answer as everyone.
     with contextlib.suppress(ValidationError), transaction.atomic():
         verification_send(user=user, purpose=Verification.Purpose.RESET, channel=kind)

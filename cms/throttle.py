@@ -19,8 +19,12 @@ class Throttle:
         digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
         return f"throttle:{self.scope}:{digest}"
 
+    def count(self, subject: str) -> int:
+        """The attempts counted in the current window (without counting one)."""
+        return cache.get(self._key(subject), 0)
+
     def is_blocked(self, subject: str) -> bool:
-        return cache.get(self._key(subject), 0) >= self.limit
+        return self.count(subject) >= self.limit
 
     def hit(self, subject: str) -> int:
         key = self._key(subject)

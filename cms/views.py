@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
-from cms import services
+from cms import challenge, services
 from cms.forms import (
     CodeForm,
     CodeSetPasswordForm,
@@ -60,28 +60,41 @@ def _too_many(request, template: str, context: dict):
 
 
 def register(request):
-    form = RegisterForm(request.POST or None)
+    """Register; from the REGISTER_CHALLENGE_AFTER-th attempt of an address in the hour, only with the answer to
+    a challenge (cms.challenge), checked before anything is sent."""
+    ip = client_ip(request, trusted_proxies=settings.TRUSTED_PROXY_COUNT)
+    challenge_required = challenge.is_required(REGISTER_PER_IP_HOUR.count(ip))
+    form = RegisterForm(request.POST or None, challenge_required=challenge_required)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _over_limit(request, REGISTER_PER_IP_HOUR, REGISTER_PER_IP_DAY):
-            return _too_many(request, "accounts/register.html", {"form": form})
-        try:
-            services.user_register(
-                identifier=data["identifier"], password=data["password"], display_name=data["display_name"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+            form.add_error(None, _("来自您的网络地址的请求过多，请稍后再试。"))
+            status = 429
+        elif challenge_required and not challenge.challenge_check(
+            key=data["challenge_key"], answer=data["challenge_answer"]
+        ):
+            form.add_error("challenge_answer", _("验证码不正确或已过期，请重新作答。"))
         else:
-            # The same answer when the identifier already has an account (user is None then): its owner is
-            # sent a message, and no one else learns that it exists.
-            if identifier_kind(normalize_identifier(data["identifier"])) == "email":
-                messages.success(
-                    request, _("注册成功。确认邮件已发送至您的邮箱，请点击邮件中的链接或输入验证码完成确认。")
+            try:
+                services.user_register(
+                    identifier=data["identifier"], password=data["password"], display_name=data["display_name"]
                 )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
             else:
-                messages.success(request, _("注册成功。验证码已通过短信发送，请输入验证码完成确认。"))
-            return redirect(_confirm_url(normalize_identifier(data["identifier"])))
-    return render(request, "accounts/register.html", {"form": form})
+                # The same answer when the identifier already has an account (user is None then): its owner is
+                # sent a message, and no one else learns that it exists.
+                if identifier_kind(normalize_identifier(data["identifier"])) == "email":
+                    messages.success(
+                        request, _("注册成功。确认邮件已发送至您的邮箱，请点击邮件中的链接或输入验证码完成确认。")
+                    )
+                else:
+                    messages.success(request, _("注册成功。验证码已通过短信发送，请输入验证码完成确认。"))
+                return redirect(_confirm_url(normalize_identifier(data["identifier"])))
+    if challenge.is_required(REGISTER_PER_IP_HOUR.count(ip)):
+        form.show_challenge(challenge.challenge_new())
+    return render(request, "accounts/register.html", {"form": form}, status=status)
 
 
 def confirm(request):
@@ -141,6 +154,10 @@ def login_view(request):
             minutes = settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60
             form.add_error(None, _("登录失败次数过多，请 %(minutes)d 分钟后再试，或重置密码。") % {"minutes": minutes})
             status = 429
+        elif getattr(request, "directory_unavailable", False):
+            # The directory did not answer (cms.directory): its accounts cannot sign in now, local ones can.
+            form.add_error(None, _("单位目录服务暂时无法连接，目录账号暂时不能登录；本站账号不受影响。请稍后再试。"))
+            status = 503
         else:
             pending = user_by_identifier(identifier)
             if (

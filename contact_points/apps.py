@@ -20,3 +20,8 @@ class ContactPointsConfig(AppConfig):
                 page_url=lambda pk: reverse("contact_points:feedback", args=[pk]),
             )
         )
+
+        from cms.directory import DirectoryUnitKind, directory_unit_kinds
+        from contact_points.services import coordinator_points_follow_directory
+
+        directory_unit_kinds.register(DirectoryUnitKind(kind="contact_point", sync=coordinator_points_follow_directory))

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.directory import membership_follow
 from cms.schedules import enqueue_on_commit
 from cms.uploads import UploadError
 from comments.models import Channel, Proposal
@@ -538,3 +539,8 @@ def batches_receive(*, staff, batch_ids: list[int], now=None) -> int:
     for pk in ids:
         _notify("contact_points.tasks.notify_batch_received", pk)
     return len(ids)
+
+
+def coordinator_points_follow_directory(*, user, member_of: set[str], managed: set[str]) -> None:
+    """The contact points a directory user coordinates follow their directory groups (cms.directory)."""
+    membership_follow(related=user.contact_points, model=ContactPoint, member_of=member_of, managed=managed)

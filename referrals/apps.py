@@ -15,3 +15,8 @@ class ReferralsConfig(AppConfig):
         export_replies.register(selectors.referral_replies_for_export)
         opinion_notes.register(selectors.referral_notes_for_proposers)
         opinion_history.register(selectors.referral_events_of_opinion)
+
+        from cms.directory import DirectoryUnitKind, directory_unit_kinds
+        from referrals.services import liaison_departments_follow_directory
+
+        directory_unit_kinds.register(DirectoryUnitKind(kind="department", sync=liaison_departments_follow_directory))

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.directory import membership_follow
 from cms.schedules import enqueue
 from comments.models import Disposition
 from handling.models import HandlingAction
@@ -324,3 +325,8 @@ def referrals_escalate(now=None) -> int:
     for pk in ids:
         _enqueue("referrals.tasks.notify_referral", pk, "overdue")
     return len(ids)
+
+
+def liaison_departments_follow_directory(*, user, member_of: set[str], managed: set[str]) -> None:
+    """The departments a directory user is liaison for follow their directory groups (cms.directory)."""
+    membership_follow(related=user.departments, model=Department, member_of=member_of, managed=managed)

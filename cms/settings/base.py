@@ -119,6 +119,22 @@ AUTH_USER_MODEL = "cms.User"
 # (`<app>/rules.py`, the rules package) and model permissions come from the role groups (cms.roles): both
 # answer user.has_perm(perm, obj). An object check costs the first backend no query.
 AUTHENTICATION_BACKENDS = ["cms.auth_backends.IdentifierBackend", "rules.permissions.ObjectPermissionBackend"]
+# Staff, liaisons and coordinators may sign in with the organisation's LDAP directory (cms/directory.py): its
+# backend goes first only when LDAP_SERVER_URI is set. The two mappings are JSON objects keyed by group DN,
+# checked at start-up (cms.E001–E007): {DN: role name} and {DN: "contact_point:<id or name>" or
+# "department:<id or name>"}.
+LDAP_SERVER_URI = env_url("LDAP_SERVER_URI", None, schemes=("ldap", "ldaps", "ldapi"))
+LDAP_BIND_DN = env_str("LDAP_BIND_DN", "")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD", "")
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE", "")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE", "")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_TIMEOUT_SECONDS = env_int("LDAP_TIMEOUT_SECONDS", 5)
+LDAP_GROUP_ROLES = env_str("LDAP_GROUP_ROLES", "")
+LDAP_GROUP_UNITS = env_str("LDAP_GROUP_UNITS", "")
+if LDAP_SERVER_URI:
+    AUTHENTICATION_BACKENDS.insert(0, "cms.directory.DirectoryBackend")
 LOGIN_URL = "accounts:login"
 CSRF_FAILURE_VIEW = "cms.views.csrf_failure"
 # Sessions are read on every request: from the cache first (Redis in production), the database behind it.
@@ -152,6 +168,8 @@ ACCESS_AUDIT_RETENTION_DAYS = env_int("ACCESS_AUDIT_RETENTION_DAYS", 365)
 # texts the site sends a day: at the cap it stops sending and e-mails the staff.
 REGISTER_PER_IP_HOUR = env_int("REGISTER_PER_IP_HOUR", 5)
 REGISTER_PER_IP_DAY = env_int("REGISTER_PER_IP_DAY", 20)
+# After this many registrations from one address in the hour, the form asks for a picture's digits (cms.challenge).
+REGISTER_CHALLENGE_AFTER = env_int("REGISTER_CHALLENGE_AFTER", 3)
 CODE_PAGES_PER_IP = env_int("CODE_PAGES_PER_IP", 30)  # per 15 minutes: confirm, reset, reset with a code
 SMS_DAILY_CAP = env_int("SMS_DAILY_CAP", 2000)
 # Online opinions: posting limits per user and per IP address, reports that hide an opinion until a
