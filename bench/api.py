@@ -280,7 +280,8 @@ def api(ctx: Context) -> list[Figure]:
 # Fuzzing the live schema ---------------------------------------------------------------------------------
 #
 # Beside Schemathesis (below), a small deterministic boundary fuzzer of our own over the same schema
-# (/api/v1/schema/): every operation, every parameter given valid, boundary and garbage values one at a time, bodies valid and broken, with the right token, none, a garbage one and another
+# (/api/v1/schema/): every operation, every parameter given valid, boundary and garbage values one at a
+# time, bodies valid and broken, with the right token, none, a garbage one and another
 # holder's. A failure is a 5xx; an error that is not JSON with a code and a Chinese message; a success with
 # an undocumented status; or a JSON body that does not validate against the documented response schema.
 
