@@ -62,7 +62,7 @@ def browser():
 def accessibility(request):
     """Every page a browser test loads is checked with axe-core (tests/e2e/a11y.py); the test that loaded a
     page with a serious or critical violation fails here, after its pages have answered."""
-    if not CHECKER.available and os.environ.get("CI"):
+    if CHECKER.wanted and not CHECKER.available and os.environ.get("CI"):
         pytest.fail(f"axe-core not installed at {CHECKER_PATH}: .ci/run should have run `make axe`")
     CHECKER.test = request.node.nodeid
     yield
