@@ -28,7 +28,7 @@ from api.auth import HasScope, TokenAuthentication, TokenRateThrottle
 from api.conditional import ConditionalMixin
 from api.errors import ApiError
 from api.models import TokenHolder, TokenScope
-from api.parsers import SafeJSONParser
+from api.parsers import SafeJSONParser, parse_json, read_body
 from api.services import token_use_log
 from comments import selectors as comment_selectors
 from comments.models import Disposition, Opinion, Proposal
@@ -545,10 +545,12 @@ class BatchSubmitView(TokenView):
     @extend_schema(
         summary="联系点报送一批意见 · A contact point submits a batch of opinions",
         description="与上传表格相同的规则逐条检查；有任何错误则整批不报送，并列出每条错误的序号（从 0 起）和说明。"
-        "必须带 Idempotency-Key 头：同一个键再次提交返回第一次的结果，不会重复报送。请求体不超过 2.5 MB。"
+        "必须带 Idempotency-Key 头：同一个键再次提交返回第一次的结果，不会重复报送。"
+        f"请求体不超过 {settings.API_BATCH_MAX_BYTES:,} 字节（设置 API_BATCH_MAX_BYTES），超过则答 413（too_large）。"
         "Checked row by row with the spreadsheet upload's rules; any error refuses the whole batch and lists "
         "every faulty item by index. An Idempotency-Key header is required: the same key again returns the "
-        "first answer and adds nothing. Body at most 2.5 MB.",
+        f"first answer and adds nothing. Body at most {settings.API_BATCH_MAX_BYTES:,} bytes (setting "
+        "API_BATCH_MAX_BYTES); over it the answer is 413 (too_large).",
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)],
         request=s.BatchRequestSerializer,
         responses={201: s.BatchResultSerializer, 200: s.BatchResultSerializer},
@@ -557,20 +559,15 @@ class BatchSubmitView(TokenView):
         key = request.headers.get("Idempotency-Key", "")
         if not key or len(key) > 100 or not key.isascii() or not key.isprintable():
             raise ApiError("idempotency_key", _("请提供 Idempotency-Key 头（不超过 100 个 ASCII 字符）。"))
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            raise ApiError("too_large", _("请求内容超过 2.5 MB 的上限，请分批报送。"), 413)
-        draft_id, items = _batch_items(request.data)
+        payload = read_body(request, settings.API_BATCH_MAX_BYTES)
+        draft_id, items = _batch_items(parse_json(request, payload))
         draft = draft_list_published().filter(pk=draft_id).first()
         if draft is None:
             raise ApiError("not_found", _("没有这部草案。"), 404, detail={"field": "draft"})
         token = request.auth
         try:
             status, body, replayed = token_services.batch_submit(
-                token=token, key=key, payload=request.body, draft=draft, items=items
+                token=token, key=key, payload=payload, draft=draft, items=items
             )
         except ItemsError as exc:
             raise _items_error(exc.items) from None

@@ -1,5 +1,6 @@
 """A contact point's system submits a batch: the spreadsheet's rules, all-or-nothing, once per key."""
 
+import io
 import json
 
 import pytest
@@ -92,14 +93,69 @@ def test_garbage_bodies_get_json_errors(client, draft, data, code):
     assert not Opinion.objects.exists()
 
 
-def test_empty_batch_missing_key_and_huge_body(client, draft, settings):
+def test_empty_batch_and_missing_key(client, draft):
     _token_obj, raw = _point_token()
     assert _post(client, raw, {"draft": draft.pk, "items": []}).json()["code"] == "empty"
     assert _post(client, raw, {"draft": draft.pk, "items": _items(1)}, key=None).json()["code"] == "idempotency_key"
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = _post(client, raw, {"draft": draft.pk, "items": _items(50)})
-    assert response.status_code == 413 and response.json()["code"] == "too_large"
+
+
+def _body_of_size(draft, size: int) -> bytes:
+    """A valid one-opinion batch padded with spaces (still valid JSON) to exactly `size` bytes."""
+    body = json.dumps({"draft": draft.pk, "items": _items(1)}, ensure_ascii=False).encode()
+    assert len(body) <= size
+    return body[:-1] + b" " * (size - len(body)) + b"}"
+
+
+def _assert_too_large(response, limit: int):
+    assert response.status_code == 413, response.content
+    body = response.json()
+    assert body["code"] == "too_large" and body["detail"] == {"limit": limit}
+    assert f"{limit:,} 字节" in body["message"] and "上限" in body["message"]
+    assert not Opinion.objects.exists() and not IdempotentRequest.objects.exists()
+
+
+def test_a_body_over_the_batch_limit_is_refused_with_a_json_413(client, draft, settings):
+    settings.API_BATCH_MAX_BYTES = 4096
+    _token_obj, raw = _point_token()
+    _assert_too_large(_post(client, raw, _body_of_size(draft, 4097)), 4096)
+
+
+def test_a_body_just_under_the_limit_is_read_even_over_djangos_own_limit(client, draft, settings):
+    settings.API_BATCH_MAX_BYTES = 4096
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # other views keep Django's limit; this one has its own
+    _token_obj, raw = _point_token()
+    response = _post(client, raw, _body_of_size(draft, 4096))
+    assert response.status_code == 201, response.content
+    assert Opinion.objects.count() == 1
+    again = _post(client, raw, _body_of_size(draft, 4096))
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true" and again.json() == response.json()
+    assert Opinion.objects.count() == 1
+
+
+def test_the_limit_holds_when_content_length_lies_is_missing_or_invalid(client, draft, settings):
+    settings.API_BATCH_MAX_BYTES = 4096
+    _token_obj, raw = _point_token()
+    big = _body_of_size(draft, 5000)
+    # Declared over the limit: refused before anything is read.
+    _assert_too_large(_post(client, raw, _body_of_size(draft, 100), CONTENT_LENGTH="999999"), 4096)
+    # Missing or not a number, on a server that marks the input as terminated (gunicorn): counted while read.
+    for length in ("", "abc", "-1"):
+        stream = {"wsgi.input": io.BytesIO(big), "wsgi.input_terminated": True, "CONTENT_LENGTH": length}
+        _assert_too_large(_post(client, raw, big, **stream), 4096)
+    # Declared shorter than what is sent: only the declared bytes are read, and they are not valid JSON.
+    short = _post(client, raw, big, CONTENT_LENGTH="100")
+    assert short.status_code == 400 and short.json()["code"] == "malformed"
     assert not Opinion.objects.exists()
+
+
+def test_a_missing_length_with_a_small_terminated_body_is_accepted(client, draft):
+    _token_obj, raw = _point_token()
+    body = _body_of_size(draft, 300)
+    stream = {"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True, "CONTENT_LENGTH": ""}
+    response = _post(client, raw, body, **stream)
+    assert response.status_code == 201, response.content
+    assert Opinion.objects.count() == 1
+
 
 
 def test_only_a_contact_point_token_with_the_scope_submits(client, draft):

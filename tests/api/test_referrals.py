@@ -2,6 +2,7 @@
 """A department's system: its referrals, acknowledgements and replies, as in the liaison inbox."""
 
 import base64
+import json
 
 import pytest
 from django.utils import timezone
@@ -100,3 +101,15 @@ def test_department_token_must_name_a_liaison(department):
 
     with pytest.raises(ValidationError):
         _department_token(department, UserFactory())
+
+
+def test_a_reply_keeps_djangos_own_body_limit(client, settings, department, liaison, referral):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    _t, key = _department_token(department, liaison)
+    response = client.post(
+        f"/api/v1/referrals/{referral.pk}/reply/",
+        data=json.dumps({"text": "答复" * 1000}),
+        content_type="application/json",
+        **_auth(key),
+    )
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
