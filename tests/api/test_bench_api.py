@@ -33,16 +33,24 @@ def test_reads_follow_the_cursor_to_the_page_asked_for(draft, article):
     assert 0 < figures["api.draft_queries"].value < 10
 
 
-def test_batch_goes_in_requests_under_the_limit_replays_add_nothing_and_all_is_removed(draft):
-    figures = {f.name: f for f in measure_batch(Client(), draft, log=lambda m: None, count=60, limit=6000)}
+def test_batch_goes_in_one_request_over_djangos_limit_replays_add_nothing_and_all_is_removed(draft, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 6000  # 60 opinions of ~250 bytes are over it: the endpoint's own limit
+    figures = {f.name: f for f in measure_batch(Client(), draft, log=lambda m: None, count=60)}
     assert figures["api.batch_replay_rows"].value == 0
     note = figures["api.batch_10k_s"].note
-    requests = int(note.split(" in ")[1].split(" ")[0])
-    assert requests > 1 and "60 opinions" in note  # 60 opinions of ~250 bytes do not fit in 6,000 bytes
+    assert "60 opinions" in note and "in one request" in note and "16,777,216" in note
     assert not ContactPoint.objects.filter(name=POINT_NAME).exists()
     assert not User.objects.filter(username=USERNAME).exists()
     for model in (Opinion, ContactPointOpinion, OpinionBatch, IdempotentRequest, ApiToken, ApiTokenUse):
         assert not model.objects.exists(), model
+
+
+def test_batch_over_the_endpoints_limit_stops_the_benchmark_and_leaves_nothing(draft, settings):
+    settings.API_BATCH_MAX_BYTES = 2000
+    with pytest.raises(RuntimeError, match="over API_BATCH_MAX_BYTES"):
+        measure_batch(Client(), draft, log=lambda m: None, count=60)
+    assert not ContactPoint.objects.filter(name=POINT_NAME).exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_fuzz_figure_on_its_own_small_world_leaves_nothing(draft_index):
