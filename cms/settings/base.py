@@ -360,9 +360,7 @@ REST_FRAMEWORK = {
 # view reads this much; every other view keeps Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
 API_BATCH_MAX_BYTES = env_int("API_BATCH_MAX_BYTES", 16 * 1024 * 1024)
 if API_BATCH_MAX_BYTES < 1024:
-    raise ImproperlyConfigured(
-        "API_BATCH_MAX_BYTES 至少为 1024 字节 (API_BATCH_MAX_BYTES must be at least 1024 bytes)"
-    )
+    raise ImproperlyConfigured("API_BATCH_MAX_BYTES 至少为 1024 字节 (API_BATCH_MAX_BYTES must be at least 1024 bytes)")
 SPECTACULAR_SETTINGS = {
     "TITLE": "地方立法征求意见平台开放接口 · Public consultation API",
     "DESCRIPTION": "公开的草案、条文、已发布意见、反馈和统计：只读，无需账号，不含个人信息。"

@@ -157,7 +157,6 @@ def test_a_missing_length_with_a_small_terminated_body_is_accepted(client, draft
     assert Opinion.objects.count() == 1
 
 
-
 def test_only_a_contact_point_token_with_the_scope_submits(client, draft):
     _staff, staff_raw = _token()
     _reader, reader_raw = _point_token(scope="opinions:read")
