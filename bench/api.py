@@ -523,7 +523,7 @@ def schemathesis_fuzz(world: FuzzWorld, examples: int = 25, log=print) -> tuple[
     return made, list(failures)
 
 
-def _fuzz_figure(client: Client, log) -> Figure:
+def _fuzz_figure(client: Client, log, examples: int = SCHEMATHESIS_EXAMPLES) -> Figure:
     """api.fuzz_failures on a small world made for it inside a transaction that is rolled back after."""
     from django.contrib.auth.models import Group
     from django.db import transaction
@@ -619,13 +619,13 @@ def _fuzz_figure(client: Client, log) -> Figure:
             reply_body={"text": "已研究，将在细则中明确。", "revision": None},
         )
         made, failures = fuzz(client, world, log)
-        generated, found = schemathesis_fuzz(world, examples=SCHEMATHESIS_EXAMPLES, log=log)
+        generated, found = schemathesis_fuzz(world, examples=examples, log=log)
         transaction.set_rollback(True)
     return Figure(
         "api.fuzz_failures",
         len(failures) + len(found),
         "failures",
-        f"Schemathesis: {generated:,} generated requests ({SCHEMATHESIS_EXAMPLES} examples an operation,"
+        f"Schemathesis: {generated:,} generated requests ({examples} examples an operation,"
         f" {len(found)} distinct failures); boundary fuzzer: {made:,} requests ({len(failures)} failures); every"
         " operation of /api/v1/schema/, small data set, rolled back",
     )
