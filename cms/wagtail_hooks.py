@@ -26,3 +26,15 @@ def chooser_shows_what_the_user_may_see(pages, request):
     if user.is_superuser or GroupPagePermission.objects.filter(group__user=user).exists():
         return pages
     return pages.live().public()
+
+
+@hooks.register("before_move_page")
+def move_only_what_the_user_may_move(request, page_to_move, destination):
+    """Wagtail's move confirmation page shows the page and the destination to anyone in the admin and checks
+    the permission only when the move is posted: a moderator could read unpublished draft titles there.
+    Refuse both the page and the post unless the user may move this page there (found by the probe)."""
+    from wagtail.admin.auth import permission_denied
+
+    if not page_to_move.permissions_for_user(request.user).can_move_to(destination):
+        return permission_denied(request)
+    return None
