@@ -939,3 +939,35 @@ def test_the_adoption_table_carries_the_departments_closing_reply(
 def test_redaction_catches_mobiles_written_with_spaces_dashes_and_country_code(written):
     redacted = redact_contact_details(f"联系我：{written}")
     assert redacted.startswith("联系我：（已隐去）") and not any(ch.isdigit() for ch in redacted)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "0571 8765 4321",
+        "0571-8765-4321",
+        "(0571)87654321",
+        "（0571）87654321",
+        "+86 571 8765 4321",
+        "0086-571-87654321",
+        "330102 19900101 123X",
+    ],
+)
+def test_redaction_catches_landlines_and_grouped_id_numbers(written):
+    """Found by the probe (tests/probe/test_redaction.py): these spellings reached a liaison and search."""
+    redacted = redact_contact_details(f"联系我：{written}。")
+    assert redacted == "联系我：（已隐去）。"
+
+
+def test_redaction_leaves_dates_times_and_short_numbers():
+    text = "2026-12-05 10:30 第12条 共计100元 编号 12345678"
+    assert redact_contact_details(text) == text
+
+
+def test_liaison_does_not_see_contact_details_in_a_proposers_name(client, liaison, referral, point_opinion):
+    """A proposer's name is typed by a coordinator or read from notes: the referral page blanks what it carries."""
+    Opinion.objects.filter(pk=point_opinion.pk).update(proposer_name="王阿姨 0571-8765-4321 wang@example.com")
+    client.force_login(liaison)
+    html = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "王阿姨 （已隐去） （已隐去）" in html
+    assert "8765" not in html and "wang@example.com" not in html
