@@ -20,10 +20,9 @@ def chooser_shows_what_the_user_may_see(pages, request):
     """The page chooser (used by rich-text links and page fields) lists unpublished pages only to people who
     may edit some page: a moderator or coordinator with no page permission sees the live public pages, not
     the titles of drafts still being prepared (issue 21 item 12)."""
-    from wagtail.models import GroupPagePermission
+    from cms.rules import may_see_unpublished_pages
 
-    user = request.user
-    if user.is_superuser or GroupPagePermission.objects.filter(group__user=user).exists():
+    if may_see_unpublished_pages(request.user):
         return pages
     return pages.live().public()
 
