@@ -63,6 +63,7 @@ def pytest_sessionfinish(session):
         line = report.TALLY.summary()
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             for failure in report.TALLY.failures[:100]:
                 reporter.write_line(f"probe failure: {failure}")
             reporter.write_line(line)
