@@ -30,6 +30,7 @@ from api.errors import ApiError
 from api.models import TokenHolder, TokenScope
 from api.parsers import SafeJSONParser, parse_json, read_body
 from api.services import token_use_log
+from cms.redaction import redact_contact_details
 from comments import selectors as comment_selectors
 from comments.models import Disposition, Opinion, Proposal
 from contact_points.services import ContactPointError, ItemsError
@@ -262,7 +263,7 @@ def _reply_data(o) -> dict:
         "id": o.pk,
         "author": o.public_name,
         "is_official": o.is_official,
-        "body": o.body,
+        "body": redact_contact_details(o.body),
         "created_at": o.created_at,
         "support_count": o.support_count,
     }
@@ -396,7 +397,7 @@ class FeedbackOpinionsView(PublicView):
                 "channel": o.channel,
                 "source": getattr(o, "source_name", "") or "",
                 "author": o.public_name,
-                "body": o.body,
+                "body": redact_contact_details(o.body),
                 "disposition": o.disposition,
                 "disposition_display": o.get_disposition_display(),
                 "reason": o.disposition_reason if o.reason_public else "",

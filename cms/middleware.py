@@ -1,4 +1,7 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 
@@ -75,3 +78,27 @@ class ContentSecurityPolicyMiddleware:
             admin = request.path.startswith(self.admin_prefix)
             response.headers[self.header] = self.admin_policy if admin else self.policy
         return response
+
+
+class SnippetChooserPermissionMiddleware:
+    """Wagtail's snippet choosers (/admin/snippets/choose/<app>/<model>/...) list every row of a model to anyone
+    allowed into the admin; here they list a model only to people with some permission on it (add, change,
+    delete or view), so a moderator sees neither the API tokens nor the reason templates and departments
+    (found by the probe, tests/probe)."""
+
+    PATH = re.compile(r"^/admin/snippets/choose/(?P<app>\w+)/(?P<model>\w+)/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = self.PATH.match(request.path_info)
+        if match and not _may_use_model(request.user, match["app"], match["model"]):
+            raise PermissionDenied
+        return self.get_response(request)
+
+
+def _may_use_model(user, app_label: str, model_name: str) -> bool:
+    if not user.is_authenticated:
+        return True  # the admin itself sends strangers to the login page
+    return any(user.has_perm(f"{app_label}.{action}_{model_name}") for action in ("add", "change", "delete", "view"))

@@ -4,11 +4,16 @@ import re
 
 from django.utils.translation import gettext as _
 
-# Mainland mobiles (also written 139 1234 5678, 139-1234-5678, +86 139…), landlines, ID numbers (18 or 15
-# digits), e-mail addresses.
+# Mainland mobiles (also written 139 1234 5678, 139-1234-5678, +86 139…, 0086…), landlines (0571-87654321,
+# 0571 8765 4321, 0571-8765-4321, (0571)87654321, （0571）87654321, +86 571 8765 4321), ID numbers (18 or 15 digits,
+# also in groups 330102 19900101 1234), e-mail addresses.
+_BEFORE, _AFTER = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+_MOBILE = r"(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}"
+_AREA = r"(?:(?:\+|00)86[\s-]?[(（]?[1-9]\d{1,2}[)）]?|[(（]?0\d{2,3}[)）]?)"
+_LANDLINE = _AREA + r"[\s-]?\d{3,4}[\s-]?\d{4}"
+_ID_NUMBER = r"\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx]|\d{15}"
 _CONTACT_DETAILS = re.compile(
-    r"(?<![0-9A-Za-z])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![0-9A-Za-z])"
-    r"|(?<![0-9A-Za-z])(?:0\d{2,3}[\s-]?\d{7,8}|\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])"
+    rf"{_BEFORE}(?:{_MOBILE}|{_LANDLINE}|{_ID_NUMBER}){_AFTER}"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
 

@@ -26,3 +26,14 @@ is_staff = is_superuser | _role(Role.STAFF)
 is_moderator = is_superuser | _role(Role.MODERATOR)
 is_coordinator = _role(Role.COORDINATOR)
 is_liaison = _role(Role.LIAISON)
+
+
+def may_see_unpublished_pages(user) -> bool:
+    """Whether the admin may show `user` pages that are not live and public (drafts being prepared): to the
+    superuser and to people with a permission on some page (staff); a moderator or coordinator sees the live
+    public pages only, in choosers, filters and listings alike (issue 21 item 12)."""
+    from wagtail.models import GroupPagePermission
+
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_superuser or GroupPagePermission.objects.filter(group__user=user).exists()

@@ -20,10 +20,9 @@ def chooser_shows_what_the_user_may_see(pages, request):
     """The page chooser (used by rich-text links and page fields) lists unpublished pages only to people who
     may edit some page: a moderator or coordinator with no page permission sees the live public pages, not
     the titles of drafts still being prepared (issue 21 item 12)."""
-    from wagtail.models import GroupPagePermission
+    from cms.rules import may_see_unpublished_pages
 
-    user = request.user
-    if user.is_superuser or GroupPagePermission.objects.filter(group__user=user).exists():
+    if may_see_unpublished_pages(request.user):
         return pages
     return pages.live().public()
 
@@ -49,3 +48,15 @@ def access_audit_menu_item():
     return AdminOnlyMenuItem(
         gettext_lazy("访问审计"), reverse("access_audit"), name="access-audit", icon_name="key", order=1100
     )
+
+
+@hooks.register("before_move_page")
+def move_only_what_the_user_may_move(request, page_to_move, destination):
+    """Wagtail's move confirmation page shows the page and the destination to anyone in the admin and checks
+    the permission only when the move is posted: a moderator could read unpublished draft titles there.
+    Refuse both the page and the post unless the user may move this page there (found by the probe)."""
+    from wagtail.admin.auth import permission_denied
+
+    if not page_to_move.permissions_for_user(request.user).can_move_to(destination):
+        return permission_denied(request)
+    return None

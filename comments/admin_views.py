@@ -30,7 +30,7 @@ class ModerationQueueView(WagtailAdminTemplateMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        filterset = ModerationFilterSet(request.GET)
+        filterset = ModerationFilterSet(request.GET, user=request.user)
         queue = selectors.moderation_queue(filterset=filterset)
         page = Paginator(queue, self.per_page).get_page(request.GET.get("p"))
         ids = [o.pk for o in page.object_list]

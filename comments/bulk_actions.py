@@ -43,7 +43,7 @@ class ModerationBulkAction(ListingBulkAction):
         return queryset.filter(channel=Channel.ONLINE)
 
     def listing_queryset(self, params):
-        return selectors.moderation_queue(filters=params)
+        return selectors.moderation_queue(filters=params, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"header_icon": "comment", "reason_presets": REASON_PRESETS}

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cms.rules import may_see_unpublished_pages
 from comments.models import Channel, ModerationState, Opinion
 from drafts.models import DraftPage
 
@@ -32,13 +34,20 @@ class ModerationFilterSet(django_filters.FilterSet):
         model = Opinion
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
+        """`user`: the moderator; one who may not see unpublished drafts (cms.rules.may_see_unpublished_pages)
+        is offered, and shown the opinions of, the live public drafts only (found by the probe)."""
         data = data.copy() if data is not None else {}
         if "state" not in data:
             data["state"] = ModerationState.PENDING
         if queryset is None:
             queryset = Opinion.objects.filter(channel=Channel.ONLINE)
+        drafts = DraftPage.objects.order_by("-id")
+        if user is not None and not may_see_unpublished_pages(user):
+            drafts = drafts.live().public()
+            queryset = queryset.filter(Q(draft__isnull=True) | Q(draft__in=drafts))
         super().__init__(data, queryset, **kwargs)
+        self.filters["draft"].queryset = drafts
 
     def filter_flag(self, queryset, name, value):
         if value == "held":

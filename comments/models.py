@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.redaction import redact_contact_details
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", _("网上征求意见")
@@ -224,7 +226,7 @@ class Opinion(models.Model):
         if self.is_official:
             return str(_("立法机关工作人员"))
         if self.author_id is None:
-            return self.proposer_name or str(_("匿名"))
+            return redact_contact_details(self.proposer_name) or str(_("匿名"))
         return self.author.public_name
 
 

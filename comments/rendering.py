@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from cms.redaction import redact_contact_details
 from comments.redline import proposal_of, redline_html
 
 
@@ -87,7 +88,8 @@ class OpinionRenderer:
             actions.append(f'<a href="{reply_url}">{escape(labels.reply)}</a>')
         if not opinion.is_official and opinion.author_id != self.user_id:
             actions.append(f'<a class="muted" href="/opinions/{opinion.pk}/report/">{escape(labels.report)}</a>')
-        body = escape(opinion.body).replace("\n", "<br>")
+        # Contact details a proposer typed are blanked for every reader of a public page (issue 21 item 7).
+        body = escape(redact_contact_details(opinion.body)).replace("\n", "<br>")
         official = " opinion__body--official" if opinion.is_official else ""
         return (
             f'<article class="opinion__body{official}"><header class="opinion__meta">{"".join(head)}</header>'

@@ -129,10 +129,11 @@ def my_opinions(*, user, page_number=1, per_page: int = 20):
     return page
 
 
-def moderation_queue(*, filters: Mapping | None = None, filterset: ModerationFilterSet | None = None):
-    """Online opinions and replies the moderation queue's filters select, newest first."""
+def moderation_queue(*, filters: Mapping | None = None, filterset: ModerationFilterSet | None = None, user=None):
+    """Online opinions and replies the moderation queue's filters select (of the drafts `user` may see), newest
+    first."""
     if filterset is None:
-        filterset = ModerationFilterSet(filters)
+        filterset = ModerationFilterSet(filters, user=user)
     return filterset.qs.select_related("draft", "article", "author", "parent", "proposal").order_by("-id")
 
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms import uploads
 from cms.directory import membership_follow
 from cms.schedules import enqueue
 from comments.models import Disposition
@@ -160,6 +161,19 @@ def referral_acknowledge(*, liaison, referral_id: int, now=None) -> Referral:
     return referral
 
 
+def _check_attachment(name: str, data: bytes) -> None:
+    """An attachment staff will open passes the uploads' safety checks (cms.uploads): no macros, zip bombs or
+    entity-expanding XML in an Office file, content that agrees with its extension (found by the probe)."""
+    try:
+        uploads.check_upload(
+            name, data, kinds=uploads.KIND_LABELS, accepted=uploads.ALL_FORMATS, limit=MAX_ATTACHMENT_BYTES
+        )
+    except uploads.UploadError as error:
+        raise HandlingError(
+            _("附件“%(name)s”：%(reason)s") % {"name": name, "reason": error.message}, code="file"
+        ) from None
+
+
 @transaction.atomic
 def referral_reply(
     *, liaison, referral_id: int, text: str, files: list[tuple[str, bytes]] = (), revision: int | None = None, now=None
@@ -181,6 +195,7 @@ def referral_reply(
                 _("附件“%(name)s”超过 %(mb)s MB。") % {"name": name, "mb": MAX_ATTACHMENT_BYTES // 1024 // 1024},
                 code="file_size",
             )
+        _check_attachment(name, data)
     now = now or timezone.now()
     before = _referral_snapshot(referral)
     referral.state, referral.reply, referral.replied_at = ReferralState.REPLIED, text, now

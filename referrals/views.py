@@ -108,6 +108,7 @@ def _render_detail(request, referral: Referral, *, reply_form=None, extension_fo
     opinions = list(referral_opinions(referral, for_staff=False))
     for opinion in opinions:
         opinion.shown_body = redact_contact_details(opinion.body)
+        opinion.shown_proposer = redact_contact_details(opinion.proposer_name)
     in_hand = referral.state in IN_HAND
     return render(
         request,

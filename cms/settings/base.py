@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # user who has a device, or whose role requires one, to verify (or set it up) before anything else.
     "django_otp.middleware.OTPMiddleware",
     "cms.two_factor.SecondFactorMiddleware",
+    # Wagtail's snippet choosers list a model only to people with a permission on it (see the middleware).
+    "cms.middleware.SnippetChooserPermissionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -94,3 +94,21 @@ def test_confirm_resend_limits_every_identifier(post, known, identifier):
         post(reverse("accounts:confirm"), {"identifier": identifier, "resend": "1"})
     response = post(reverse("accounts:confirm"), {"identifier": identifier, "resend": "1"}, follow=True)
     assert "发送过于频繁" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("taken", "free"), [("known@example.com", "nobody@example.com"), ("13600136000", "13600136001")]
+)
+def test_registering_then_asking_again_answers_the_same_for_a_taken_identifier(client, post, known, taken, free):
+    """A free identifier's registration sends a code (the new account's send limit counts it), a taken one's
+    goes to the owner: asking for the code again must still hit the limit at the same request for both."""
+    answers = {}
+    for number, identifier in enumerate((taken, free)):
+        client.defaults["REMOTE_ADDR"] = f"10.6.0.{number + 1}"
+        register(post, identifier)
+        answers[identifier] = [
+            page(post(reverse("accounts:confirm"), {"identifier": identifier, "resend": "1"}, follow=True), identifier)
+            for _ in range(7)
+        ]
+    assert answers[taken] == answers[free]
+    assert "发送过于频繁" in answers[free][-1][1]

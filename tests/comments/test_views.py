@@ -387,3 +387,24 @@ def test_odd_ids_are_not_found_not_errors(client, draft, citizen, value):
     assert client.get(f"/opinions/new/?draft={draft.pk}&reply_to={value}").status_code in (200, 404)
     assert client.get(f"/opinions/new/?draft={draft.pk}&article={value}").status_code in (200, 404)
     assert client.get(f"/opinions/new/?draft={value}").status_code == 404
+
+
+def test_the_moderation_queue_offers_a_moderator_only_the_drafts_he_may_see(client, moderator, staff, draft, citizen):
+    """Found by the probe (tests/probe/test_admin_leaks.py): the draft filter listed unpublished drafts' titles
+    and the queue their pending opinions, to a moderator with no page permission."""
+    from comments.models import ModerationState, Opinion
+
+    opinion = Opinion.objects.create(
+        draft=draft, version=draft.current_version, author=citizen, body="待审核的意见。", moderation_state="pending"
+    )
+    assert opinion.moderation_state == ModerationState.PENDING
+    draft.title = "尚未公布的草案标题"
+    draft.save_revision().publish()
+    draft.unpublish()
+    client.force_login(moderator)
+    html = client.get("/admin/opinions/moderation/").content.decode()
+    assert "尚未公布的草案标题" not in html and "待审核的意见" not in html
+    assert "待审核的意见" not in client.get(f"/admin/opinions/moderation/?draft={draft.pk}").content.decode()
+    client.force_login(staff)
+    html = client.get("/admin/opinions/moderation/").content.decode()
+    assert "尚未公布的草案标题" in html and "待审核的意见" in html

@@ -23,6 +23,7 @@ from referrals.models import Referral, ReferralAction, ReferralEvent, ReferralSt
 from referrals.selectors import redact_contact_details
 from referrals.tasks import notify_referral, referrals_escalate_task, referrals_remind_task, referrals_weekly_digest
 from tests.cms.test_emails import html_of
+from tests.cms.test_uploads import OLE_MAGIC, _rewritten, word_file, zip_bytes
 from tests.factories import ContactPointFactory, DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -580,7 +581,7 @@ def test_a_liaison_of_another_department_gets_404_everywhere_and_changes_nothing
         referrals.referral_request_extension(
             liaison=liaison, referral_id=referral.pk, until=referral.deadline + timedelta(days=2), reason="调研"
         )
-    reply(liaison, referral, django_capture_on_commit_callbacks, files=[("答复.pdf", b"%PDF")])
+    reply(liaison, referral, django_capture_on_commit_callbacks, files=[("答复.pdf", b"%PDF-1.4")])
     referral.refresh_from_db()
     attachment = referral.attachments.get()
     before = (referral.state, referral.revision, referral.reply, referral.rating, referral.extension_until)
@@ -669,7 +670,7 @@ def test_liaison_acknowledges_then_replies_with_two_attachments_through_the_form
 
     files = [
         SimpleUploadedFile("办理方案.pdf", b"%PDF-1.4 plan", content_type="application/pdf"),
-        SimpleUploadedFile("调研报告.docx", b"PK docx bytes", content_type="application/octet-stream"),
+        SimpleUploadedFile("调研报告.docx", word_file("调研报告"), content_type="application/octet-stream"),
     ]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -843,7 +844,7 @@ def test_rating_page_shows_the_reply_and_takes_the_rating(
     assert "建议物业公开收支情况。" in waiting.content.decode()
     assert "建议小区设立业主委员会办公场所。" not in waiting.content.decode()  # another proposer's opinion
 
-    reply(liaison, referral, capture, files=[("方案.pdf", b"%PDF")])
+    reply(liaison, referral, capture, files=[("方案.pdf", b"%PDF-1.4")])
     review(staff, referral, capture)
     page = client.get(f"/referrals/{referral.pk}/rate/")
     html = page.content.decode()
@@ -953,3 +954,61 @@ def test_an_attachment_download_is_recorded_in_the_access_audit(client, liaison,
     assert client.get(f"/referrals/{referral.pk}/attachments/{item.pk}/").status_code == 200
     (event,) = AccessEvent.objects.filter(kind=AccessEventKind.ATTACHMENT_DOWNLOAD)
     assert event.user_id == liaison.pk and event.object_repr == "办理方案.pdf" and event.object_id == str(item.pk)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "0571 8765 4321",
+        "0571-8765-4321",
+        "(0571)87654321",
+        "（0571）87654321",
+        "+86 571 8765 4321",
+        "0086-571-87654321",
+        "330102 19900101 123X",
+    ],
+)
+def test_redaction_catches_landlines_and_grouped_id_numbers(written):
+    """Found by the probe (tests/probe/test_redaction.py): these spellings reached a liaison and search."""
+    redacted = redact_contact_details(f"联系我：{written}。")
+    assert redacted == "联系我：（已隐去）。"
+
+
+def test_redaction_leaves_dates_times_and_short_numbers():
+    text = "2026-12-05 10:30 第12条 共计100元 编号 12345678"
+    assert redact_contact_details(text) == text
+
+
+def test_liaison_does_not_see_contact_details_in_a_proposers_name(client, liaison, referral, point_opinion):
+    """A proposer's name is typed by a coordinator or read from notes: the referral page blanks what it carries."""
+    Opinion.objects.filter(pk=point_opinion.pk).update(proposer_name="王阿姨 0571-8765-4321 wang@example.com")
+    client.force_login(liaison)
+    html = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "王阿姨 （已隐去） （已隐去）" in html
+    assert "8765" not in html and "wang@example.com" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("方案.docx", _rewritten(word_file(), lambda m: {**m, "word/vbaProject.bin": OLE_MAGIC + bytes(600)}), "宏"),
+        ("方案.docx", zip_bytes({"word/document.xml": bytes(8 * 1024 * 1024), "[Content_Types].xml": b""}), "附件"),
+        ("方案.pdf", word_file(), "扩展名"),
+    ],
+)
+def test_a_hostile_attachment_is_refused_and_nothing_is_saved(
+    client, liaison, referral, name, data, words, django_capture_on_commit_callbacks
+):
+    """Found by the probe (tests/probe/test_uploads.py): a macro .docx, a zip bomb or a disguised file was kept
+    as an attachment that staff would open."""
+    client.force_login(liaison)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/referrals/{referral.pk}/reply/",
+            {"text": "答复。", "files": [SimpleUploadedFile(name, data)], "revision": referral.revision},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert f"附件“{name}”" in html and words in html
+    referral.refresh_from_db()
+    assert referral.state != ReferralState.REPLIED and not referral.attachments.exists()
