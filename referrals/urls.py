@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from referrals import views
+from referrals import admin_views, views
 
 app_name = "referrals"
 
@@ -18,6 +18,6 @@ urlpatterns = [
 ]
 
 admin_urlpatterns = [
-    path("referrals/", views.ReferralBoardView.as_view(), name="referrals_board"),
-    path("referrals/<int:pk>/", views.ReferralAdminView.as_view(), name="referrals_admin"),
+    path("referrals/", admin_views.ReferralBoardView.as_view(), name="referrals_board"),
+    path("referrals/<int:pk>/", admin_views.ReferralAdminView.as_view(), name="referrals_admin"),
 ]
