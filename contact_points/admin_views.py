@@ -246,7 +246,7 @@ class _StaffViewSet(ModelViewSet):
 
 class SolicitationViewSet(_StaffViewSet):
     model = Solicitation
-    name = "solicitations"
+    name = "contact_point_solicitations"
     url_prefix = "contact-points/solicitations"
     icon = "mail"
     add_to_admin_menu = False
@@ -441,7 +441,7 @@ class NoteDownloadView(_StaffView):
 
 class BatchViewSet(_StaffViewSet):
     model = OpinionBatch
-    name = "batches"
+    name = "contact_point_batches"
     url_prefix = "contact-points/batches"
     icon = "site"
     add_to_admin_menu = False

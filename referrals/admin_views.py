@@ -6,16 +6,19 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from handling.services import HandlingError
 from referrals import services
@@ -39,80 +42,91 @@ def _error(request, exc: HandlingError) -> None:
         messages.error(request, text)
 
 
-class ReferralBoardView(WagtailAdminTemplateMixin, View):
-    """督办看板: where every department stands, what is overdue, and every referral by filter."""
+def _when(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return timezone.localtime(value).strftime(fmt) if value else "—"
 
-    template_name = "referrals/admin/oversight.html"
+
+class StateColumn(Column):
+    """Where the referral stands, and whether it was reopened after an unsatisfied rating."""
+
+    cell_template_name = "referrals/admin/cells/state.html"
+
+
+class ReferralIndexView(generic.IndexView):
+    """督办看板: where every department stands and what is overdue, above every referral by filter."""
+
     page_title = gettext_lazy("督办看板")
-    header_icon = "tasks"
-    per_page = 50
+    template_name = "referrals/admin/oversight.html"
+    results_template_name = "referrals/admin/oversight_results.html"
 
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": _("督办看板")}]
+    @cached_property
+    def now(self):
+        return timezone.now()
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def get_filterset_kwargs(self):
+        return super().get_filterset_kwargs() | {"now": self.now}
 
-    def get(self, request, *args, **kwargs):
-        now = timezone.now()
-        filterset = ReferralStaffFilterSet(request.GET, now=now)
-        referrals = referral_list_staff(filterset=filterset)
-        page = Paginator(referrals, self.per_page).get_page(request.GET.get("p"))
-        query = request.GET.copy()
-        query.pop("p", None)
-        context = self.get_context_data(
-            rows=referral_department_counts(now=now, closed_since=now - timedelta(days=7)),
-            overdue=referral_list_staff(filters={"show": "overdue"}, now=now)[:100],
-            filter_form=filterset.form,
-            page_obj=page,
-            query_string=query.urlencode(),
-            now=now,
-        )
-        return TemplateResponse(request, self.template_name, context)
+    def get_queryset(self):
+        return referral_list_staff(filterset=self.filters)
 
-
-class ReferralAdminView(WagtailAdminTemplateMixin, View):
-    """One referral for staff: the opinions, the reply, accept or return it, decide an extension, history."""
-
-    template_name = "referrals/admin_detail.html"
-    header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied
-        self.referral = get_object_or_404(
-            Referral.objects.select_related("department", "draft", "created_by"), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return _("转办：%(department)s") % {"department": self.referral.department}
-
-    def get_breadcrumbs_items(self):
+    @cached_property
+    def columns(self):
         return [
-            *self.breadcrumbs_items,
-            {"url": reverse("referrals_board"), "label": _("督办看板")},
-            {"url": "", "label": self.get_page_title()},
+            TitleColumn(
+                "department",
+                label=gettext_lazy("承办单位"),
+                accessor="department.name",
+                get_url=self.get_inspect_url,
+            ),
+            Column("draft", label=gettext_lazy("法规草案"), accessor="draft.title"),
+            Column("opinion_count", label=gettext_lazy("意见数")),
+            Column("created_at", label=gettext_lazy("交办时间"), accessor=lambda r: _when(r.created_at, "%Y-%m-%d")),
+            Column("deadline", label=gettext_lazy("办理期限"), accessor=lambda r: _when(r.deadline)),
+            StateColumn("state", label=gettext_lazy("状态")),
+            Column("rating", label=gettext_lazy("满意度"), accessor=lambda r: r.get_rating_display() or "—"),
         ]
 
-    def get(self, request, *args, **kwargs):
-        referral = self.referral
-        context = self.get_context_data(
-            referral=referral,
-            opinions=referral_opinions(referral, for_staff=True),
-            events=referral_history(referral),
-            attachments=referral.attachments.all(),
-            overdue=referral.is_overdue(),
-            can_act=request.user.has_perm(ACT_PERMISSION),
-            awaits_review=referral.state == ReferralState.REPLIED,
-            extension_pending=referral.extension_until is not None and referral.state in IN_HAND,
-        )
-        return TemplateResponse(request, self.template_name, context)
+    def get_context_data(self, *args, **kwargs):
+        now = self.now
+        return super().get_context_data(*args, **kwargs) | {
+            "rows": referral_department_counts(now=now, closed_since=now - timedelta(days=7)),
+            "overdue": referral_list_staff(filters={"show": "overdue"}, now=now)[:100],
+            "now": now,
+        }
+
+
+class ReferralInspectView(generic.InspectView):
+    """One referral for staff: the opinions, the reply, accept or return it, decide an extension, history.
+
+    Staff act here (a POST with the action chosen), so this page of one object also takes the decision;
+    referrals.services does the work."""
+
+    template_name = "referrals/admin_detail.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Referral.objects.select_related("department", "draft", "created_by"), pk=self.pk)
+
+    def get_page_title(self):
+        return _("转办：%(department)s") % {"department": self.object.department}
+
+    def get_page_subtitle(self):
+        return ""
+
+    def get_context_data(self, **kwargs):
+        referral = self.object
+        return super().get_context_data(**kwargs) | {
+            "referral": referral,
+            "opinions": referral_opinions(referral, for_staff=True),
+            "events": referral_history(referral),
+            "attachments": referral.attachments.all(),
+            "overdue": referral.is_overdue(),
+            "can_act": self.user_has_permission("act"),
+            "awaits_review": referral.state == ReferralState.REPLIED,
+            "extension_pending": referral.extension_until is not None and referral.state in IN_HAND,
+        }
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm(ACT_PERMISSION):
+        if not self.user_has_permission("act"):
             raise PermissionDenied
         back = HttpResponseRedirect(request.path)
         form = ReviewForm(request.POST)
@@ -124,14 +138,14 @@ class ReferralAdminView(WagtailAdminTemplateMixin, View):
             if action in ("accept", "return"):
                 services.referral_review(
                     staff=request.user,
-                    referral_id=self.referral.pk,
+                    referral_id=self.object.pk,
                     accept=action == "accept",
                     note=note,
                     revision=form.cleaned_data["revision"],
                 )
             else:
                 services.referral_decide_extension(
-                    staff=request.user, referral_id=self.referral.pk, grant=action == "grant"
+                    staff=request.user, referral_id=self.object.pk, grant=action == "grant"
                 )
         except HandlingError as exc:
             _error(request, exc)
@@ -144,3 +158,44 @@ class ReferralAdminView(WagtailAdminTemplateMixin, View):
         }
         messages.success(request, done[action])
         return back
+
+
+class _RulesPolicy(BasePermissionPolicy):
+    """TEMPORARY until cms.admin_viewsets lands."""
+
+    def __init__(self, model, permissions):
+        super().__init__(model)
+        self.permissions = permissions
+
+    def user_has_permission(self, user, action):
+        return action in self.permissions and user.has_perm(self.permissions[action])
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+class ReferralViewSet(ModelViewSet):
+    model = Referral
+    name = "referral_board"
+    url_prefix = "referrals"
+    icon = "tasks"
+    add_to_admin_menu = False
+    index_view_class = ReferralIndexView
+    inspect_view_class = ReferralInspectView
+    inspect_view_enabled = True
+    filterset_class = ReferralStaffFilterSet
+    list_per_page = 50
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+    @property
+    def url_finder_class(self):
+        return type("_InspectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
+
+
+register_permission_policy(Referral, _RulesPolicy(Referral, {"view": VIEW_PERMISSION, "act": ACT_PERMISSION}))
