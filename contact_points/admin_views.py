@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -157,6 +157,7 @@ class SolicitationCreateView(generic.CreateView):
 
     page_title = gettext_lazy("发出征询任务")
     inspect_url_name = None
+    error_message = gettext_lazy("征询任务没有发出，请按提示修改。")
     submit_button_label = gettext_lazy("发出")
     submit_button_active_label = gettext_lazy("发出")
 
@@ -172,8 +173,12 @@ class SolicitationCreateView(generic.CreateView):
     def get_page_subtitle(self):
         return ""
 
-    def get_error_message(self):
-        return None
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("征询任务")},
+            {"url": "", "label": self.page_title},
+        ]
 
     def form_valid(self, form):
         self.form = form
@@ -187,6 +192,7 @@ class SolicitationCreateView(generic.CreateView):
             )
         except ContactPointError as exc:
             form.add_error(None, exc)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         messages.success(
             self.request,
