@@ -238,7 +238,13 @@ class SolicitationInspectView(generic.InspectView):
 
 
 class _StaffViewSet(ModelViewSet):
-    """TEMPORARY until cms.admin_viewsets lands: only the views listed in `routes` are routed."""
+    """A viewset of staff's screens: only the views in `routes` exist (no edit, delete, copy or history: these
+    records change through the services only), and an object's admin link is its inspect page.
+
+    Permissions are Wagtail's model policy, which asks `user.has_perm` for the permission each action names
+    (contact_points.view_solicitation, add_solicitation, view_opinionbatch; 签收所选 checks
+    receive_opinionbatch itself), so the role groups and the rules backend answer as everywhere else.
+    """
 
     routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
 

@@ -17,8 +17,7 @@ from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from handling.services import HandlingError
 from referrals import services
@@ -33,7 +32,6 @@ from referrals.selectors import (
     referral_opinions,
 )
 
-VIEW_PERMISSION = "referrals.view_referral"
 ACT_PERMISSION = "comments.dispose_opinion"
 
 
@@ -160,21 +158,18 @@ class ReferralInspectView(generic.InspectView):
         return back
 
 
-class _RulesPolicy(BasePermissionPolicy):
-    """TEMPORARY until cms.admin_viewsets lands."""
+class ReferralPermissionPolicy(ModelPermissionPolicy):
+    """Wagtail's checks on the board, answered by `user.has_perm`: "view" is referrals.view_referral, and "act"
+    (accept or return a reply, decide on an extension) is comments.dispose_opinion, the staff rule the
+    services check too."""
 
-    def __init__(self, model, permissions):
-        super().__init__(model)
-        self.permissions = permissions
-
-    def user_has_permission(self, user, action):
-        return action in self.permissions and user.has_perm(self.permissions[action])
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
+    def _get_permission_name(self, action):
+        return ACT_PERMISSION if action == "act" else super()._get_permission_name(action)
 
 
 class ReferralViewSet(ModelViewSet):
+    """督办看板 and a referral's page. Only these views exist: referrals change through the services only."""
+
     model = Referral
     name = "referral_board"
     url_prefix = "referrals"
@@ -196,6 +191,3 @@ class ReferralViewSet(ModelViewSet):
     @property
     def url_finder_class(self):
         return type("_InspectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
-
-
-register_permission_policy(Referral, _RulesPolicy(Referral, {"view": VIEW_PERMISSION, "act": ACT_PERMISSION}))

@@ -2,14 +2,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
 from referrals import history
-from referrals.admin_views import ReferralViewSet
+from referrals.admin_views import ReferralPermissionPolicy, ReferralViewSet
 from referrals.bulk_actions import ForwardBulkAction
-from referrals.models import Department
+from referrals.models import Department, Referral
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -27,6 +28,7 @@ class DepartmentViewSet(SnippetViewSet):
 register_snippet(DepartmentViewSet)
 
 
+register_permission_policy(Referral, ReferralPermissionPolicy(Referral))
 referral_viewset = ReferralViewSet()
 
 
