@@ -1,20 +1,25 @@
-"""Wagtail admin screens for staff: solicitations, received batches, and the yearly ranking."""
+"""Wagtail admin screens for staff: solicitations and received batches (Wagtail viewsets: a filtered list, a
+page per object, 发出征询任务 and 签收所选 calling the services), the yearly ranking (a report), and reading a
+meeting's notes."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, TitleColumn
+from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.viewsets.model import ModelViewSet
 
-from cms.bulk_actions import listing_buttons
 from contact_points import selectors, services
 from contact_points.bulk_actions import ReceiveBulkAction
 from contact_points.filters import STATE_CHOICES, BatchStaffFilterSet, RankingFilterSet, SolicitationFilterSet
@@ -79,6 +84,8 @@ class SolicitationForm(forms.Form):
 
 
 class _StaffView(WagtailAdminTemplateMixin, View):
+    """The screens that stay hand-made (reading a meeting's notes): they are not lists or pages of one model."""
+
     permission = "contact_points.view_opinionbatch"
     header_icon = "site"
 
@@ -87,71 +94,132 @@ class _StaffView(WagtailAdminTemplateMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
-    def render(self, **context):
-        return TemplateResponse(self.request, self.template_name, self.get_context_data(**context))
+# Columns of the lists ---------------------------------------------------------------------------
 
 
-class SolicitationListView(_StaffView):
-    permission = "contact_points.view_solicitation"
-    template_name = "contact_points/admin/solicitations.html"
+class WhenColumn(Column):
+    """A time as staff read it (2026-05-01 14:30), flagged (逾期) when `flag(instance)` says so."""
+
+    cell_template_name = "contact_points/admin/cells/when.html"
+
+    def __init__(self, name, *, flag=None, flag_label="", date_format="Y-m-d H:i", **kwargs):
+        super().__init__(name, **kwargs)
+        self.flag, self.flag_label, self.date_format = flag, flag_label, date_format
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        return context | {"flagged": bool(self.flag and self.flag(instance))}
+
+
+class BatchCheckboxColumn(BulkActionsCheckboxColumn):
+    cell_template_name = "contact_points/admin/cells/batch_checkbox.html"
+
+
+class BatchStateColumn(Column):
+    """The state, and for a received batch when and by whom."""
+
+    cell_template_name = "contact_points/admin/cells/batch_state.html"
+
+
+def _has_late_points(solicitation) -> bool:
+    return solicitation.deadline < timezone.now() and solicitation.answered_count < solicitation.target_count
+
+
+# 征询任务: list, send, one solicitation ------------------------------------------------------------
+
+
+class SolicitationIndexView(generic.IndexView):
     page_title = gettext_lazy("征询任务")
+    add_item_label = gettext_lazy("发出征询任务")
 
-    def get(self, request):
-        filterset = SolicitationFilterSet(request.GET)
-        page = Paginator(selectors.solicitation_list(filterset=filterset), 50).get_page(request.GET.get("p"))
-        query = request.GET.copy()
-        query.pop("p", None)
-        return self.render(
-            page_obj=page, now=timezone.now(), filter_form=filterset.form, query_string=query.urlencode()
-        )
+    def get_queryset(self):
+        return selectors.solicitation_list(filterset=self.filters)
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn("draft", label=gettext_lazy("法规草案"), accessor="draft.title", get_url=self.get_inspect_url),
+            Column("version", label=gettext_lazy("版本"), accessor="version.get_stage_display"),
+            WhenColumn("created_at", label=gettext_lazy("发出时间")),
+            WhenColumn("deadline", label=gettext_lazy("截止时间"), flag=_has_late_points, flag_label=_("有联系点逾期")),
+            Column(
+                "answered",
+                label=gettext_lazy("已报送 / 征询联系点"),
+                accessor=lambda s: f"{s.answered_count} / {s.target_count}",
+            ),
+        ]
 
 
-class SolicitationCreateView(_StaffView):
-    permission = "contact_points.add_solicitation"
-    template_name = "contact_points/admin/solicitation_form.html"
+class SolicitationCreateView(generic.CreateView):
+    """发出征询任务: the form picks the points (all, a district, a kind, or one by one);
+    contact_points.services.solicitation_send sends the task and the e-mails."""
+
     page_title = gettext_lazy("发出征询任务")
+    inspect_url_name = None
+    error_message = gettext_lazy("征询任务没有发出，请按提示修改。")
+    submit_button_label = gettext_lazy("发出")
+    submit_button_active_label = gettext_lazy("发出")
 
-    def get(self, request):
-        return self.render(form=SolicitationForm(initial={"draft": request.GET.get("draft")}))
+    def get_form_class(self):
+        return SolicitationForm
 
-    def post(self, request):
-        form = SolicitationForm(request.POST)
-        if form.is_valid():
-            try:
-                solicitation = services.solicitation_send(
-                    staff=request.user,
-                    draft=form.cleaned_data["draft"],
-                    deadline=form.cleaned_data["deadline"],
-                    contact_points=form.cleaned_data["points"],
-                    note=form.cleaned_data["note"],
-                )
-            except ContactPointError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(
-                    request,
-                    _("征询任务已发给 %(count)s 个联系点，联络员会收到邮件。")
-                    % {"count": len(form.cleaned_data["points"])},
-                )
-                return redirect("contact_points_admin:solicitation", pk=solicitation.pk)
-        return self.render(form=form)
+    def get_form_kwargs(self):
+        kwargs = {"initial": {"draft": self.request.GET.get("draft")}, "prefix": None}
+        if self.request.method == "POST":
+            kwargs |= {"data": self.request.POST}
+        return kwargs
+
+    def get_page_subtitle(self):
+        return ""
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("征询任务")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            self.object = services.solicitation_send(
+                staff=self.request.user,
+                draft=form.cleaned_data["draft"],
+                deadline=form.cleaned_data["deadline"],
+                contact_points=form.cleaned_data["points"],
+                note=form.cleaned_data["note"],
+            )
+        except ContactPointError as exc:
+            form.add_error(None, exc)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("征询任务已发给 %(count)s 个联系点，联络员会收到邮件。") % {"count": len(form.cleaned_data["points"])},
+        )
+        return redirect(self.inspect_url_name, pk=self.object.pk)
 
 
-class SolicitationDetailView(_StaffView):
-    permission = "contact_points.view_solicitation"
+class SolicitationInspectView(generic.InspectView):
+    """One solicitation: which points have answered, which are late."""
+
     template_name = "contact_points/admin/solicitation.html"
 
-    def get_page_title(self):
-        return _("征询任务：%(draft)s") % {"draft": self.solicitation.draft.title}
+    def get_object(self, queryset=None):
+        return get_object_or_404(Solicitation.objects.select_related("draft", "version"), pk=self.pk)
 
-    def get(self, request, pk: int):
-        self.solicitation = get_object_or_404(Solicitation.objects.select_related("draft", "version"), pk=pk)
-        targets = selectors.solicitation_targets(self.solicitation)
+    def get_page_title(self):
+        return _("征询任务：%(draft)s") % {"draft": self.object.draft.title}
+
+    def get_page_subtitle(self):
+        return ""
+
+    def get_context_data(self, **kwargs):
+        solicitation = self.object
+        targets = selectors.solicitation_targets(solicitation)
         now = timezone.now()
-        deadline = self.solicitation.deadline
+        deadline = solicitation.deadline
         for target in targets:
             if target.answered_at:
                 target.status, target.css = (
@@ -161,49 +229,125 @@ class SolicitationDetailView(_StaffView):
                 target.status, target.css = _("逾期未报送"), "w-status--label"
             else:
                 target.status, target.css = _("待报送"), ""
-        answered = sum(1 for t in targets if t.answered_at)
-        late = sum(1 for t in targets if not t.answered_at and now > deadline)
-        return self.render(solicitation=self.solicitation, targets=targets, answered=answered, late=late)
+        return super().get_context_data(**kwargs) | {
+            "solicitation": solicitation,
+            "targets": targets,
+            "answered": sum(1 for t in targets if t.answered_at),
+            "late": sum(1 for t in targets if not t.answered_at and now > deadline),
+        }
 
 
-class BatchListView(_StaffView):
-    template_name = "contact_points/admin/batches.html"
+class _StaffViewSet(ModelViewSet):
+    """A viewset of staff's screens: only the views in `routes` exist (no edit, delete, copy or history: these
+    records change through the services only), and an object's admin link is its inspect page.
+
+    Permissions are Wagtail's model policy, which asks `user.has_perm` for the permission each action names
+    (contact_points.view_solicitation, add_solicitation, view_opinionbatch; 签收所选 checks
+    receive_opinionbatch itself), so the role groups and the rules backend answer as everywhere else.
+    """
+
+    routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
+
+    def get_urlpatterns(self):
+        return [path(route, getattr(self, f"{name}_view"), name=name) for name, route in self.routes.items()]
+
+    @property
+    def url_finder_class(self):
+        return type("_InspectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
+
+
+class SolicitationViewSet(_StaffViewSet):
+    model = Solicitation
+    name = "contact_point_solicitations"
+    url_prefix = "contact-points/solicitations"
+    icon = "mail"
+    add_to_admin_menu = False
+    index_view_class = SolicitationIndexView
+    add_view_class = SolicitationCreateView
+    inspect_view_class = SolicitationInspectView
+    inspect_view_enabled = True
+    filterset_class = SolicitationFilterSet
+    list_per_page = 50
+    routes = {**_StaffViewSet.routes, "add": "new/"}
+
+    def get_form_class(self, for_update=False):
+        return SolicitationForm
+
+
+# 联系点意见汇总: list (签收所选), one batch -------------------------------------------------------------
+
+
+class BatchIndexView(generic.IndexView):
+    """Submitted batches by default; staff who may receive them tick rows and 签收所选 (a Wagtail bulk action)."""
+
     page_title = gettext_lazy("联系点意见汇总")
+    results_template_name = "contact_points/admin/batches_results.html"
+    template_name = "contact_points/admin/batches.html"
 
-    def get(self, request):
-        filterset = BatchStaffFilterSet(request.GET)
-        page = Paginator(selectors.batch_list_staff(filterset=filterset), 50).get_page(request.GET.get("p"))
-        query = request.GET.copy()
-        query.pop("p", None)
-        return self.render(
-            page_obj=page,
-            query_string=query.urlencode(),
-            state=filterset.state_shown,
-            states=STATE_CHOICES,
-            filter_form=filterset.form,
-            bulk_buttons=listing_buttons(OpinionBatch, "batches")
-            if request.user.has_perm(ReceiveBulkAction.permission)
-            else [],
-        )
+    def get_queryset(self):
+        return selectors.batch_list_staff(filterset=self.filters)
+
+    @cached_property
+    def can_receive(self) -> bool:
+        return self.request.user.has_perm(ReceiveBulkAction.permission)
+
+    @cached_property
+    def columns(self):
+        checkbox = [BatchCheckboxColumn("bulk_actions", obj_type="batch")] if self.can_receive else []
+        return [
+            *checkbox,
+            TitleColumn(
+                "contact_point",
+                label=gettext_lazy("联系点"),
+                accessor="contact_point.name",
+                get_url=self.get_inspect_url,
+                get_title_id=lambda batch: f"batch_{batch.pk}_title",
+            ),
+            Column("draft", label=gettext_lazy("法规草案"), accessor="draft.title"),
+            Column("opinion_count", label=gettext_lazy("意见数")),
+            WhenColumn("submitted_at", label=gettext_lazy("报送时间"), flag=lambda b: b.is_late, flag_label=_("逾期")),
+            BatchStateColumn("state", label=gettext_lazy("状态")),
+        ]
+
+    def get_context_data(self, *args, **kwargs):
+        return super().get_context_data(*args, **kwargs) | {
+            "state": self.filters.state_shown,
+            "states": STATE_CHOICES,
+            "can_receive": self.can_receive,
+        }
 
 
-class BatchDetailView(_StaffView):
+class BatchInspectView(generic.InspectView):
+    """One received or submitted batch: its opinions (100 a page) and the notes of the meetings they came from."""
+
     template_name = "contact_points/admin/batch.html"
 
-    def get_page_title(self):
-        return _("意见汇总：%(point)s") % {"point": self.batch.contact_point.name}
-
-    def get(self, request, pk: int):
-        self.batch = get_object_or_404(
+    def get_object(self, queryset=None):
+        return get_object_or_404(
             OpinionBatch.objects.exclude(state=BatchState.DRAFT).select_related(
                 "contact_point", "draft", "version", "solicitation", "submitted_by", "received_by"
             ),
-            pk=pk,
+            pk=self.pk,
         )
-        page = Paginator(selectors.batch_opinions(self.batch), 100).get_page(request.GET.get("p"))
+
+    def get_page_title(self):
+        return _("意见汇总：%(point)s") % {"point": self.object.contact_point.name}
+
+    def get_page_subtitle(self):
+        return ""
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(selectors.batch_opinions(self.object), 100).get_page(self.request.GET.get("p"))
         meeting_ids = {link.meeting_id for link in page.object_list if link.meeting_id}
-        notes = MeetingNote.objects.filter(meeting_id__in=meeting_ids).select_related("meeting")
-        return self.render(batch=self.batch, page_obj=page, notes=notes)
+        receive = ""
+        if self.object.state == BatchState.SUBMITTED and self.request.user.has_perm(ReceiveBulkAction.permission):
+            receive = ReceiveBulkAction.url_for([self.object.pk], next_url=self.request.path)
+        return super().get_context_data(**kwargs) | {
+            "batch": self.object,
+            "page_obj": page,
+            "notes": MeetingNote.objects.filter(meeting_id__in=meeting_ids).select_related("meeting"),
+            "receive_url": receive,
+        }
 
 
 def _point_name(row) -> str:
@@ -296,7 +440,25 @@ class StatisticsView(ReportView):
 
 
 class NoteDownloadView(_StaffView):
-    """Staff read the notes behind the batches they receive; nobody else through this URL."""
+    """Staff read the notes behind the batches they receive; nobody else through this URL.
+
+    Hand-made rather than a viewset's view: it answers with the uploaded file (a .docx or .pdf a coordinator
+    sent, served by contact_points.views.note_response, which the coordinator's own download uses too), not
+    an admin page about a model.
+    """
 
     def get(self, request, pk: int):
         return note_response(request, get_object_or_404(MeetingNote, pk=pk))
+
+
+class BatchViewSet(_StaffViewSet):
+    model = OpinionBatch
+    name = "contact_point_batches"
+    url_prefix = "contact-points/batches"
+    icon = "site"
+    add_to_admin_menu = False
+    index_view_class = BatchIndexView
+    inspect_view_class = BatchInspectView
+    inspect_view_enabled = True
+    filterset_class = BatchStaffFilterSet
+    list_per_page = 50

@@ -3,6 +3,9 @@ contact_points.services.batches_receive."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +25,12 @@ class ReceiveBulkAction(ListingBulkAction):
     action_button_text = gettext_lazy("签收")
     aria_label = gettext_lazy("签收所选意见汇总")
     action_type = "receive"
+
+    @classmethod
+    def url_for(cls, ids: list[int], *, next_url: str) -> str:
+        """签收 on one batch's page: this bulk action's confirmation page for `ids`, coming back to `next_url`."""
+        url = reverse("wagtail_bulk_action", args=["contact_points", "opinionbatch", cls.action_type])
+        return f"{url}?{urlencode([*(('id', pk) for pk in ids), ('next', next_url)])}"
 
     @classmethod
     def selectable(cls, queryset):

@@ -1,9 +1,12 @@
-"""The filters of the staff's lists of solicitations and received batches, written once: the admin views render
-these FilterSets' forms, the selectors return their `qs`, and 签收所选 selects "everything listed" through them."""
+"""The filters of the staff's lists of solicitations and received batches, written once: the admin viewsets show
+these FilterSets in Wagtail's filter panel, the selectors return their `qs`, and 签收所选 selects "everything
+listed" through them."""
 
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
@@ -14,7 +17,7 @@ ALL = "all"
 STATE_CHOICES = [(BatchState.SUBMITTED, _("待签收")), (BatchState.RECEIVED, _("已签收")), (ALL, _("全部"))]
 
 
-class SolicitationFilterSet(django_filters.FilterSet):
+class SolicitationFilterSet(WagtailFilterSet):
     draft = django_filters.ModelChoiceFilter(
         label=_("法规草案"), queryset=DraftPage.objects.order_by("-id"), empty_label=_("全部")
     )
@@ -24,8 +27,9 @@ class SolicitationFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class BatchStaffFilterSet(django_filters.FilterSet):
-    """Submitted batches (awaiting receipt) unless received ones, or all, are asked for; drafts are never listed."""
+class BatchStaffFilterSet(WagtailFilterSet):
+    """Submitted batches (awaiting receipt) unless received ones, or all, are asked for; drafts are never listed.
+    The default state is the field's initial value, so Wagtail does not count it as a filter applied."""
 
     state = django_filters.ChoiceFilter(
         label=_("状态"),
@@ -33,6 +37,8 @@ class BatchStaffFilterSet(django_filters.FilterSet):
         empty_label=None,
         null_label=None,
         method="filter_state",
+        initial=BatchState.SUBMITTED,
+        widget=forms.RadioSelect,
     )
     draft = django_filters.ModelChoiceFilter(
         label=_("法规草案"), queryset=DraftPage.objects.order_by("-id"), empty_label=_("全部")
@@ -46,7 +52,7 @@ class BatchStaffFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        data = data.copy() if data is not None else {}
+        data = data.copy() if data is not None else QueryDict(mutable=True)
         if not data.get("state"):
             data["state"] = BatchState.SUBMITTED
         if queryset is None:

@@ -36,12 +36,22 @@ class ContactPointViewSet(SnippetViewSet):
 contact_point_viewset = ContactPointViewSet()
 register_snippet(contact_point_viewset)
 
+solicitation_viewset = admin_views.SolicitationViewSet()
+batch_viewset = admin_views.BatchViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [solicitation_viewset, batch_viewset]
+
+
 _admin_urls = [
-    path("solicitations/", admin_views.SolicitationListView.as_view(), name="solicitations"),
-    path("solicitations/new/", admin_views.SolicitationCreateView.as_view(), name="solicitation_new"),
-    path("solicitations/<int:pk>/", admin_views.SolicitationDetailView.as_view(), name="solicitation"),
-    path("batches/", admin_views.BatchListView.as_view(), name="batches"),
-    path("batches/<int:pk>/", admin_views.BatchDetailView.as_view(), name="batch"),
+    # The names these screens had before they were viewsets (links in e-mails, templates and tests use them).
+    path("solicitations/", solicitation_viewset.index_view, name="solicitations"),
+    path("solicitations/new/", solicitation_viewset.add_view, name="solicitation_new"),
+    path("solicitations/<int:pk>/", solicitation_viewset.inspect_view, name="solicitation"),
+    path("batches/", batch_viewset.index_view, name="batches"),
+    path("batches/<int:pk>/", batch_viewset.inspect_view, name="batch"),
     path("notes/<int:pk>/", admin_views.NoteDownloadView.as_view(), name="note"),
     path("statistics/", admin_views.StatisticsView.as_view(), name="statistics"),
     path(

@@ -1,5 +1,5 @@
-"""The filters of the staff's referral list on the oversight board, written once: the board renders this
-FilterSet's form and referrals.selectors.referral_list_staff returns its `qs`."""
+"""The filters of the staff's referral list on the oversight board, written once: the board shows this
+FilterSet in Wagtail's filter panel and referrals.selectors.referral_list_staff returns its `qs`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 
 from referrals.models import Department, Referral, ReferralState
 
@@ -22,7 +23,7 @@ SHOW_CHOICES = [
 ]
 
 
-class ReferralStaffFilterSet(django_filters.FilterSet):
+class ReferralStaffFilterSet(WagtailFilterSet):
     """By department and by where a referral stands; each view of the list keeps the order it is read in
     (overdue and extension requests by deadline, replies awaiting review oldest first, the rest newest first)."""
 

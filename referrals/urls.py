@@ -1,5 +1,5 @@
-"""URLs of referrals: the department inbox and the rating page (public site, mounted at /referrals/), and
-`admin_urlpatterns`, which `referrals.wagtail_hooks` registers in the Wagtail admin."""
+"""URLs of referrals: the department inbox and the rating page (public site, mounted at /referrals/). The staff's
+screens are a Wagtail viewset, registered (with their old URL names) by `referrals.wagtail_hooks`."""
 
 from django.urls import path
 
@@ -15,9 +15,4 @@ urlpatterns = [
     path("<int:pk>/extension/", views.extension, name="extension"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("<int:pk>/rate/", views.rate, name="rate"),
-]
-
-admin_urlpatterns = [
-    path("referrals/", views.ReferralBoardView.as_view(), name="referrals_board"),
-    path("referrals/<int:pk>/", views.ReferralAdminView.as_view(), name="referrals_admin"),
 ]

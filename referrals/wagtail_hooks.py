@@ -1,15 +1,16 @@
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
 from referrals import history
+from referrals.admin_views import ReferralPermissionPolicy, ReferralViewSet
 from referrals.bulk_actions import ForwardBulkAction
-from referrals.models import Department
-from referrals.urls import admin_urlpatterns
+from referrals.models import Department, Referral
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -27,9 +28,22 @@ class DepartmentViewSet(SnippetViewSet):
 register_snippet(DepartmentViewSet)
 
 
+register_permission_policy(Referral, ReferralPermissionPolicy(Referral))
+referral_viewset = ReferralViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_referral_viewset():
+    return referral_viewset
+
+
 @hooks.register("register_admin_urls")
 def referrals_admin_urls():
-    return admin_urlpatterns
+    # The names the board and a referral's page had before they were a viewset (e-mails and links use them).
+    return [
+        path("referrals/", referral_viewset.index_view, name="referrals_board"),
+        path("referrals/<int:pk>/", referral_viewset.inspect_view, name="referrals_admin"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

@@ -110,3 +110,55 @@ def test_coordinator_records_meeting_uploads_notes_reviews_and_submits_staff_see
     expect(rows.first).to_contain_text("翠苑一区社区基层立法联系点")
     expect(page.get_by_text("第五条应当写明物业服务人每半年公示一次物业费收支")).to_be_visible()
     screenshot(page, "staff-draft-opinions")
+
+
+def test_staff_send_a_solicitation_and_receive_the_batch_in_wagtails_lists(page, live_server, screenshot):
+    """发出征询任务 through the viewset's form, then 签收所选 by ticking the batch in the list (Wagtail's bulk
+    actions and their footer)."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from contact_points import services
+    from contact_points.models import Meeting, OpinionBatch, Solicitation
+    from tests.contact_points.conftest import docx_bytes
+
+    draft = DraftFactory(title="杭州市物业管理条例（修订草案）", slug="hangzhou")
+    coordinator = UserFactory(username="coord", roles=[Role.COORDINATOR])
+    point = ContactPointFactory(name="翠苑一区社区基层立法联系点", district="西湖区")
+    point.coordinators.add(coordinator)
+    ContactPointFactory(name="湖滨街道基层立法联系点", district="上城区")
+    UserFactory(username="staffer", roles=[Role.STAFF])
+
+    _log_in(page, live_server, "staffer")
+    page.goto(f"{live_server.url}/admin/contact-points/solicitations/")
+    page.get_by_role("link", name="发出征询任务").first.click()
+    page.get_by_label("法规草案").select_option(label=draft.title)
+    deadline = timezone.localtime() + timedelta(days=7)
+    page.get_by_label("反馈截止时间").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("按区县").check()
+    page.get_by_label("区县", exact=True).select_option("西湖区")
+    page.get_by_role("button", name="发出").click()
+    expect(page.get_by_text("征询任务已发给 1 个联系点")).to_be_visible()
+    expect(page.get_by_text("待报送")).to_be_visible()
+    assert list(Solicitation.objects.get().contact_points.all()) == [point]
+
+    meeting = services.meeting_save(
+        user=coordinator, meeting=Meeting(contact_point=point, draft=draft, held_on=date.today())
+    )
+    batch = services.note_upload(
+        user=coordinator, meeting=meeting, name="纪要.docx", data=docx_bytes(["关于第三条：建议写明期限。"])
+    ).batch
+    services.batch_items_review(
+        user=coordinator, batch=batch, item_ids=[i.pk for i in batch.items.all()], action="accept"
+    )
+    services.batch_submit(user=coordinator, batch_id=batch.pk)
+
+    page.goto(f"{live_server.url}/admin/contact-points/batches/")
+    page.get_by_role("checkbox", name=f"选择{point.name}的意见汇总").check()
+    page.get_by_role("link", name="签收所选意见汇总").click()
+    expect(page.get_by_text("已选择 1 条")).to_be_visible()
+    screenshot(page, "staff-receive-batch")
+    page.get_by_role("button", name="签收", exact=True).click()
+    expect(page.get_by_text("已签收 1 份意见汇总")).to_be_visible()
+    assert OpinionBatch.objects.get(pk=batch.pk).state == "received"
