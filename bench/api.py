@@ -516,8 +516,20 @@ def schemathesis_fuzz(world: FuzzWorld, examples: int = 25, log=print) -> tuple[
 
         return run
 
-    for result in schema.get_all_operations():
-        runner(result.ok())()
+    # Django closes "old" connections when a request starts and ends; inside the caller's transaction (the
+    # benchmark's rolled-back world) that would close the connection under it. The test client unhooks the
+    # same receivers for the same reason.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        for result in schema.get_all_operations():
+            runner(result.ok())()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     for key in list(failures)[:30]:
         log(f"schemathesis: {failures[key]}")
     return made, list(failures)
