@@ -470,7 +470,12 @@ def schemathesis_fuzz(world: FuzzWorld, examples: int = 25, log=print) -> tuple[
     from cms.wsgi import application
 
     checks = [getattr(core_checks, name, None) or getattr(openapi_checks, name) for name in SCHEMATHESIS_CHECKS]
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+    # Django closes "old" connections when a request starts and ends; inside the caller's transaction (the
+    # benchmark's rolled-back world, a test's) that would close the connection under it, from the schema's
+    # own download on. The test client unhooks the same receivers for the same reason.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     failures: dict[str, str] = {}
     made = 0
 
@@ -516,15 +521,10 @@ def schemathesis_fuzz(world: FuzzWorld, examples: int = 25, log=print) -> tuple[
 
         return run
 
-    # Django closes "old" connections when a request starts and ends; inside the caller's transaction (the
-    # benchmark's rolled-back world) that would close the connection under it. The test client unhooks the
-    # same receivers for the same reason.
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
         for result in schema.get_all_operations():
             runner(result.ok())()
     finally:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from cms.viewsets import RoutedOnlyMixin
 from contact_points import selectors, services
 from contact_points.bulk_actions import ReceiveBulkAction
 from contact_points.filters import STATE_CHOICES, BatchStaffFilterSet, RankingFilterSet, SolicitationFilterSet
@@ -237,7 +238,7 @@ class SolicitationInspectView(generic.InspectView):
         }
 
 
-class _StaffViewSet(ModelViewSet):
+class _StaffViewSet(RoutedOnlyMixin, ModelViewSet):
     """A viewset of staff's screens: only the views in `routes` exist (no edit, delete, copy or history: these
     records change through the services only), and an object's admin link is its inspect page.
 
@@ -247,9 +248,6 @@ class _StaffViewSet(ModelViewSet):
     """
 
     routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
-
-    def get_urlpatterns(self):
-        return [path(route, getattr(self, f"{name}_view"), name=name) for name, route in self.routes.items()]
 
     @property
     def url_finder_class(self):

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from cms.viewsets import RoutedOnlyMixin
 from handling.services import HandlingError
 from referrals import services
 from referrals.filters import ReferralStaffFilterSet
@@ -167,7 +167,7 @@ class ReferralPermissionPolicy(ModelPermissionPolicy):
         return ACT_PERMISSION if action == "act" else super()._get_permission_name(action)
 
 
-class ReferralViewSet(ModelViewSet):
+class ReferralViewSet(RoutedOnlyMixin, ModelViewSet):
     """督办看板 and a referral's page. Only these views exist: referrals change through the services only."""
 
     model = Referral
@@ -181,12 +181,7 @@ class ReferralViewSet(ModelViewSet):
     filterset_class = ReferralStaffFilterSet
     list_per_page = 50
 
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
-        ]
+    routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
 
     @property
     def url_finder_class(self):

@@ -67,6 +67,9 @@ RULES: dict[str, Rule] = {
     "accounts:reset_code": rule(EVERYONE),
     "accounts:reset_link": rule(EVERYONE, 400),
     "accounts:profile": rule(SIGNED_IN),
+    # The second factor: for the admin's users (a citizen gets 403); without a device, verify and disable
+    # send on to setup.
+    **{f"accounts:otp_{name}": rule(ADMIN_USERS, 200, 302) for name in ["setup", "verify", "backup_codes", "disable"]},
     "my_opinions": rule(SIGNED_IN),
     # The public API: read by anyone; the token endpoints take no session at all.
     **{
@@ -226,6 +229,10 @@ ADMIN_PREFIXES: list[tuple[str, frozenset]] = [
     ],
     ("wagtailsnippets:", STAFF),  # the snippet index lists only the models each may see
     ("wagtail_bulk_action", ADMIN_USERS),
+    # Staff screens as Wagtail viewsets (contact points' solicitations and batches, the referral board).
+    ("contact_point_solicitations:", STAFF),
+    ("contact_point_batches:", STAFF),
+    ("referral_board:", STAFF),
 ]
 
 

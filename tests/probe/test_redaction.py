@@ -38,6 +38,16 @@ VARIANTS = {
 }
 
 
+def _fitting_name(limit: int = 100) -> str:
+    """A proposer's name carrying as many whole variants as the column holds (PostgreSQL enforces the length)."""
+    name = "林某"
+    for variant in VARIANTS.values():
+        if len(name) + 1 + len(variant) > limit:
+            break
+        name += " " + variant
+    return name
+
+
 def _digits_tail(variant: str) -> str | None:
     digits = re.sub(r"\D", "", variant)
     return digits[-8:] if len(digits) >= 8 else None
@@ -77,7 +87,7 @@ def published(ids, django_capture_on_commit_callbacks):
             version=ids.draft.current_version,
             article=ids.provision,
             channel=Channel.LETTER,
-            proposer_name="林某 " + " ".join(VARIANTS.values()),
+            proposer_name=_fitting_name(),
             body=BODY,
             moderation_state=ModerationState.INTERNAL,
         )
