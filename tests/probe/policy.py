@@ -67,9 +67,11 @@ RULES: dict[str, Rule] = {
     "accounts:reset_code": rule(EVERYONE),
     "accounts:reset_link": rule(EVERYONE, 400),
     "accounts:profile": rule(SIGNED_IN),
-    # The second factor: for the admin's users (a citizen gets 403); without a device, verify and disable
-    # send on to setup.
-    **{f"accounts:otp_{name}": rule(ADMIN_USERS, 200, 302) for name in ["setup", "verify", "backup_codes", "disable"]},
+    # The second factor: for the admin's users (a citizen gets 403). Verify sends anyone without a device on
+    # (home, or setup); new backup codes and turning it off are POSTs.
+    "accounts:otp_setup": rule(ADMIN_USERS, 200, 302),
+    "accounts:otp_verify": rule(SIGNED_IN, 200, 302),
+    **{f"accounts:otp_{name}": rule(ADMIN_USERS, POST_ONLY) for name in ["backup_codes", "disable"]},
     "my_opinions": rule(SIGNED_IN),
     # The public API: read by anyone; the token endpoints take no session at all.
     **{
