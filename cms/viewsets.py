@@ -1,6 +1,7 @@
 """Wagtail ModelViewSets of staff screens whose records change through services only."""
 
 from django.urls import path
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 
 
 class RoutedOnlyMixin:
@@ -20,3 +21,8 @@ class RoutedOnlyMixin:
             if key.endswith("_url_name") and isinstance(value, str) and value not in routed:
                 kwargs[key] = None
         return super().construct_view(view_class, **kwargs)
+
+    @property
+    def url_finder_class(self):
+        """An object's admin link (site history, search) is its inspect page: there is no edit view."""
+        return type("_InspectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})

@@ -13,7 +13,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -248,10 +247,6 @@ class _StaffViewSet(RoutedOnlyMixin, ModelViewSet):
     """
 
     routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
-
-    @property
-    def url_finder_class(self):
-        return type("_InspectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
 
 
 class SolicitationViewSet(_StaffViewSet):

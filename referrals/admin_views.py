@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -182,7 +181,3 @@ class ReferralViewSet(RoutedOnlyMixin, ModelViewSet):
     list_per_page = 50
 
     routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
-
-    @property
-    def url_finder_class(self):
-        return type("_InspectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
