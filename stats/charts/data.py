@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from stats.charts.text import format_number
 
@@ -41,6 +42,33 @@ class Chart:
     def linked_rows(self) -> list[tuple[list[str], str]]:
         hrefs = list(self.hrefs) + [""] * (len(self.rows) - len(self.hrefs))
         return list(zip(self.rows, hrefs, strict=False))
+
+    def table_body(self) -> SafeString:
+        """The rows of the table alternative as HTML: the first cell a row header, figures right-aligned
+        (class="num"), the link column linked. Written here rather than in the template: the draft's table
+        has a row per article (1,260 in the Civil Code), and a template loop per cell cost the staff dashboard
+        most of its time."""
+        return mark_safe("".join(_table_row(row, href, self.link_column) for row, href in self.linked_rows))  # noqa: S308 - every part escaped by _escape
+
+
+def _escape(value) -> str:
+    # conditional_escape's result, without its lazy-string wrapper per call (1,260 rows × 4 cells)
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _table_row(row: list[str], href: str, link_column: int) -> str:
+    cells = []
+    for index, cell in enumerate(row):
+        content = _escape(cell)
+        if href and index == link_column:
+            content = f'<a href="{_escape(href)}">{content}</a>'
+        if index == 0:
+            cells.append(f'<th scope="row">{content}</th>')
+        elif str(cell)[:1] in "0123456789—-":  # as the template's slice:":1" in "…" did (an empty cell too)
+            cells.append(f'<td class="num">{content}</td>')
+        else:
+            cells.append(f"<td>{content}</td>")
+    return f"<tr>{''.join(cells)}</tr>"
 
 
 def series_table(

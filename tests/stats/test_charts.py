@@ -382,3 +382,22 @@ def test_chart_links_are_not_tab_stops_and_the_table_alternative_carries_them() 
     assert '<th scope="row"><a href="/c/2">第二章</a></th>' in render_to_string(
         "stats/_dashboard.html", {"summary": [], "charts": [bars], "tally": None}
     )
+
+
+def test_the_table_alternative_escapes_its_cells_and_marks_figures() -> None:
+    # The table body is written in Python (a row per article made the template loop the dashboard's cost):
+    # labels and links escaped as the template did, figures right-aligned, a safe cell kept as it is.
+    from django.utils.safestring import mark_safe
+
+    chart = Chart(
+        svg=mark_safe("<svg></svg>"),
+        title="t",
+        headers=["条文", "意见（条）", "备注"],
+        rows=[["第一条<script>", "1,234", "a&b"], [mark_safe("<b>第二条</b>"), "—", ""]],
+        hrefs=('/d/?q="x"&a=1',),
+    )
+    assert chart.table_body() == (
+        '<tr><th scope="row"><a href="/d/?q=&quot;x&quot;&amp;a=1">第一条&lt;script&gt;</a></th>'
+        '<td class="num">1,234</td><td>a&amp;b</td></tr>'
+        '<tr><th scope="row"><b>第二条</b></th><td class="num">—</td><td class="num"></td></tr>'
+    )
