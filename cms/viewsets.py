@@ -1,15 +1,27 @@
-"""Wagtail ModelViewSets of staff screens whose records change through services only."""
+"""Wagtail ModelViewSets of staff screens whose records change through services only.
+
+Every staff list of the platform (solicitations, batches, referrals, the moderation queue, the opinion
+workspace, the exports) is a `StaffViewSet`: Wagtail's index with its filter panel, pagination and
+bulk-action checkboxes, and only the views the screen has; what changes a record is a service, called by
+a bulk action (cms.bulk_actions) or by the screen's own form.
+"""
 
 from django.urls import path
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.viewsets.model import ModelViewSet
 
 
 class RoutedOnlyMixin:
     """Only the views named in `routes` ({view name: route}) exist, and no view links to one that does not:
     Wagtail would otherwise offer "add" (or edit, delete, history) to a user with the model permission and
-    fail to reverse its address (found by the probe as the superuser)."""
+    fail to reverse its address (found by the probe as the superuser).
+
+    A view named in `routes` is the viewset's `<name>_view` (Wagtail's own, or one the viewset defines)."""
 
     routes: dict[str, str] = {}
+    #: The view an object's admin link opens (site history, search, reference index), or None when this
+    #: viewset is not the model's home (a second list of the same model, such as the moderation queue).
+    object_view: str | None = "inspect"
 
     def get_urlpatterns(self):
         return [path(route, getattr(self, f"{name}_view"), name=name) for name, route in self.routes.items()]
@@ -24,5 +36,28 @@ class RoutedOnlyMixin:
 
     @property
     def url_finder_class(self):
-        """An object's admin link (site history, search) is its inspect page: there is no edit view."""
-        return type("_InspectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
+        """An object's admin link is its `object_view` page: there is no edit view."""
+        return type("_ObjectURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name(self.object_view)})
+
+    def register_admin_url_finder(self):
+        if self.object_view is not None:
+            super().register_admin_url_finder()
+
+    def register_permissions(self):
+        # A second list of a model leaves the model's permissions to its home viewset (listed once in the
+        # group editor).
+        if self.object_view is not None:
+            super().register_permissions()
+
+
+class StaffViewSet(RoutedOnlyMixin, ModelViewSet):
+    """A viewset of staff's screens: only the views in `routes` exist (no edit, delete, copy or history: these
+    records change through the services only), and an object's admin link is its `object_view` page.
+
+    Permissions are Wagtail's model policy, which asks `user.has_perm` for the permission each view names
+    (view_…, add_…, or an action of the model's own such as comments.moderate_opinion), so the role groups
+    and the rules backend answer as everywhere else.
+    """
+
+    add_to_admin_menu = False
+    routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}

@@ -17,9 +17,8 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, TitleColu
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from cms.viewsets import RoutedOnlyMixin
+from cms.viewsets import StaffViewSet
 from contact_points import selectors, services
 from contact_points.bulk_actions import ReceiveBulkAction
 from contact_points.filters import STATE_CHOICES, BatchStaffFilterSet, RankingFilterSet, SolicitationFilterSet
@@ -237,31 +236,18 @@ class SolicitationInspectView(generic.InspectView):
         }
 
 
-class _StaffViewSet(RoutedOnlyMixin, ModelViewSet):
-    """A viewset of staff's screens: only the views in `routes` exist (no edit, delete, copy or history: these
-    records change through the services only), and an object's admin link is its inspect page.
-
-    Permissions are Wagtail's model policy, which asks `user.has_perm` for the permission each action names
-    (contact_points.view_solicitation, add_solicitation, view_opinionbatch; 签收所选 checks
-    receive_opinionbatch itself), so the role groups and the rules backend answer as everywhere else.
-    """
-
-    routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
-
-
-class SolicitationViewSet(_StaffViewSet):
+class SolicitationViewSet(StaffViewSet):
     model = Solicitation
     name = "contact_point_solicitations"
     url_prefix = "contact-points/solicitations"
     icon = "mail"
-    add_to_admin_menu = False
     index_view_class = SolicitationIndexView
     add_view_class = SolicitationCreateView
     inspect_view_class = SolicitationInspectView
     inspect_view_enabled = True
     filterset_class = SolicitationFilterSet
     list_per_page = 50
-    routes = {**_StaffViewSet.routes, "add": "new/"}
+    routes = {**StaffViewSet.routes, "add": "new/"}
 
     def get_form_class(self, for_update=False):
         return SolicitationForm
@@ -444,12 +430,11 @@ class NoteDownloadView(_StaffView):
         return note_response(request, get_object_or_404(MeetingNote, pk=pk))
 
 
-class BatchViewSet(_StaffViewSet):
+class BatchViewSet(StaffViewSet):
     model = OpinionBatch
     name = "contact_point_batches"
     url_prefix = "contact-points/batches"
     icon = "site"
-    add_to_admin_menu = False
     index_view_class = BatchIndexView
     inspect_view_class = BatchInspectView
     inspect_view_enabled = True

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from cms.viewsets import RoutedOnlyMixin
+from cms.viewsets import StaffViewSet
 from handling.services import HandlingError
 from referrals import services
 from referrals.filters import ReferralStaffFilterSet
@@ -166,18 +165,15 @@ class ReferralPermissionPolicy(ModelPermissionPolicy):
         return ACT_PERMISSION if action == "act" else super()._get_permission_name(action)
 
 
-class ReferralViewSet(RoutedOnlyMixin, ModelViewSet):
+class ReferralViewSet(StaffViewSet):
     """督办看板 and a referral's page. Only these views exist: referrals change through the services only."""
 
     model = Referral
     name = "referral_board"
     url_prefix = "referrals"
     icon = "tasks"
-    add_to_admin_menu = False
     index_view_class = ReferralIndexView
     inspect_view_class = ReferralInspectView
     inspect_view_enabled = True
     filterset_class = ReferralStaffFilterSet
     list_per_page = 50
-
-    routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
