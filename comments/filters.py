@@ -48,6 +48,8 @@ class ModerationFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(Q(draft__isnull=True) | Q(draft__in=drafts))
         super().__init__(data, queryset, **kwargs)
         self.filters["draft"].queryset = drafts
+        # Pending is the default: Wagtail's filter panel shows no "active filter" for it.
+        self.form.fields["state"].initial = ModerationState.PENDING
 
     def filter_flag(self, queryset, name, value):
         if value == "held":

@@ -9,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.menu import PermissionMenuItem
 from comments import history
-from comments.admin_views import ModerationQueueView
+from comments.admin_views import ModerationViewSet
 from comments.bulk_actions import BULK_ACTIONS
 from comments.models import ModerationState, Opinion, SensitiveWord
 
@@ -29,11 +29,18 @@ class SensitiveWordViewSet(SnippetViewSet):
 register_snippet(SensitiveWordViewSet)
 
 
+moderation_viewset = ModerationViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_moderation_viewset():
+    return moderation_viewset
+
+
 @hooks.register("register_admin_urls")
 def comments_admin_urls():
-    return [
-        path("opinions/moderation/", ModerationQueueView.as_view(), name="opinions_moderation"),
-    ]
+    # The name the queue had before it was a viewset (links in e-mails, templates and tests use it).
+    return [path("opinions/moderation/", moderation_viewset.index_view, name="opinions_moderation")]
 
 
 class ModerationMenuItem(PermissionMenuItem):

@@ -31,6 +31,13 @@ def _drafts() -> list[tuple[int, str]]:
     return list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
 
 
+def _set_choices(filterset: django_filters.FilterSet, **choices) -> None:
+    """Choices known only per request, given to the filter itself (Wagtail's active-filter labels read its
+    field) before the form is built from it."""
+    for name, values in choices.items():
+        filterset.filters[name].extra["choices"] = values
+
+
 class OpinionStaffFilterSet(django_filters.FilterSet):
     """Every filter of the workspace. A draft is always chosen (the newest when none is asked for); the other
     choices (chapters, contact points) are those of that draft. An invalid value of one filter is ignored and
@@ -80,21 +87,22 @@ class OpinionStaffFilterSet(django_filters.FilterSet):
             if value.isdigit()
             else None
         )
-        fields = self.form.fields
-        fields["draft"].choices = drafts
         chapters = []
         if self.draft and self.draft.current_version_id:
             chapters = Provision.objects.filter(
                 version_id=self.draft.current_version_id, kind=ProvisionKind.CHAPTER
             ).values_list("pk", "label", "title")
-        fields["chapter"].choices = [ALL, *[(pk, f"{label} {title}") for pk, label, title in chapters]]
         draft_id = self.draft.pk if self.draft else None
-        fields["contact_point"].choices = [ALL, *sources.source_choices(Opinion.objects.filter(draft_id=draft_id))]
-        fields["assignee"].choices = [
-            ALL,
-            ("none", _("未分配")),
-            *[(str(u.pk), u.known_name) for u in staff_users()],
-        ]
+        _set_choices(
+            self,
+            draft=drafts,
+            chapter=[ALL, *[(pk, f"{label} {title}") for pk, label, title in chapters]],
+            contact_point=[ALL, *sources.source_choices(Opinion.objects.filter(draft_id=draft_id))],
+            assignee=[ALL, ("none", _("未分配")), *[(str(u.pk), u.known_name) for u in staff_users()]],
+        )
+        if drafts:
+            # The newest draft is the default: Wagtail's filter panel shows no "active filter" for it.
+            self.form.fields["draft"].initial = drafts[0][0]
 
     def filter_queryset(self, queryset):
         if self.draft is None or "draft" not in self.form.cleaned_data:
@@ -144,7 +152,9 @@ class ExportJobFilterSet(django_filters.FilterSet):
         if not data.get("draft") and drafts:
             data["draft"] = str(drafts[0][0])
         super().__init__(data, queryset if queryset is not None else ExportJob.objects.all(), **kwargs)
-        self.form.fields["draft"].choices = drafts
+        _set_choices(self, draft=drafts)
+        if drafts:
+            self.form.fields["draft"].initial = drafts[0][0]
         value = str(data.get("draft", ""))
         self.draft = DraftPage.objects.filter(pk=int(value)).first() if value.isdigit() else None
 

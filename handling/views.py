@@ -1,21 +1,25 @@
-"""Wagtail admin: the staff workspace of a draft's opinions, and the handling page of one opinion."""
+"""Wagtail admin: the staff workspace of a draft's opinions (a Wagtail viewset, cms.viewsets.StaffViewSet) and
+the handling page of one opinion, which calls handling.services (opinions_dispose, opinion_link_change)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_q.tasks import async_task
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table
+from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.bulk_actions import listing_buttons
+from cms.viewsets import StaffViewSet
 from comments.models import Disposition, Opinion
 from comments.tallies import OpinionTally, opinion_tally
 from drafts.models import DraftPage, Provision, ProvisionKind
@@ -47,45 +51,100 @@ class _HandlingView(WagtailAdminTemplateMixin, View):
         return DisposeForm(data, initial=initial, prefix="d")
 
 
-class WorkspaceView(_HandlingView):
-    template_name = "handling/admin/workspace.html"
-    page_title = gettext_lazy("意见处理")
-    per_page = 100
+class WorkspaceTable(Table):
+    """The workspace's table: a heading row (「第十二条 …」) before the first opinion of each article."""
 
-    def get(self, request, *args, **kwargs):
-        filterset = OpinionStaffFilterSet(request.GET)
-        draft = filterset.draft
-        opinions = selectors.opinion_list_staff(filterset=filterset)
-        page = Paginator(opinions, self.per_page).get_page(request.GET.get("p"))
-        rows, previous = [], object()
-        for opinion in extensions.attach_staff_notes(list(page.object_list)):
-            key = opinion.article_id
-            rows.append((opinion, key != previous))
-            previous = key
+    template_name = "handling/admin/workspace_table.html"
+
+
+class OpinionCheckboxColumn(BulkActionsCheckboxColumn):
+    cell_template_name = "comments/admin/cells/checkbox.html"
+
+
+class TemplateColumn(Column):
+    """A column whose cell is a template of this app, given the row's opinion (and the request)."""
+
+    def __init__(self, name, template, **kwargs):
+        super().__init__(name, **kwargs)
+        self.cell_template_name = f"handling/admin/cells/{template}.html"
+
+
+class ClusterColumn(TemplateColumn):
+    """相似: the size of the opinion's group of near-duplicates, linked to the list of that group alone."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if instance.cluster:
+            query = parent_context["request"].GET.copy()
+            for key in ("p", "cluster", "_w_filter_fragment"):
+                query.pop(key, None)
+            query["cluster"] = instance.cluster
+            context["href"] = "?" + query.urlencode()
+        return context
+
+
+class WorkspaceIndexView(generic.IndexView):
+    """意见处理: a draft's opinions (filters: handling.filters.OpinionStaffFilterSet) grouped by article in text
+    order, with the draft's tally; its bulk actions (处理, 分配, 合并, 转办) are in handling.bulk_actions."""
+
+    page_title = gettext_lazy("意见处理")
+    header_icon = "list-ul"
+    template_name = "handling/admin/workspace.html"
+    results_template_name = "handling/admin/workspace_results.html"
+    table_class = WorkspaceTable
+    any_permission_required = ["view"]
+
+    def get_queryset(self):
+        return selectors.opinion_list_staff(filterset=self.filters)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        rows, previous = extensions.attach_staff_notes(list(object_list)), object()
+        for opinion in rows:
+            opinion.starts_group = opinion.article_id != previous
+            previous = opinion.article_id
+        return paginator, page, rows, is_paginated
+
+    @cached_property
+    def columns(self):
+        return [
+            OpinionCheckboxColumn("bulk_actions", obj_type="opinion"),
+            TemplateColumn("pk", "number", label=gettext_lazy("编号")),
+            TemplateColumn("body", "body", label=gettext_lazy("意见内容")),
+            TemplateColumn("channel", "source", label=gettext_lazy("来源")),
+            Column("support_count", label=gettext_lazy("附议")),
+            ClusterColumn("cluster", "cluster", label=gettext_lazy("相似")),
+            TemplateColumn("disposition", "disposition", label=gettext_lazy("处理情况")),
+            Column(
+                "assignee",
+                label=gettext_lazy("承办人"),
+                accessor=lambda o: o.assignee.known_name if o.assignee else "—",
+            ),
+        ]
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        draft = self.filters.draft
         counted = opinion_tally(draft_id=draft.pk) if draft else OpinionTally()
-        query = request.GET.copy()
-        query.pop("p", None)
-        context = self.get_context_data(
-            filter_form=filterset.form,
-            draft=draft,
-            page_obj=page,
-            rows=rows,
-            query_string=query.urlencode(),
-            bulk_buttons=listing_buttons(Opinion, "workspace"),
-            counted=counted,
-            totals=[(label, counted.of(value)) for value, label in Disposition.choices],
-        )
-        return TemplateResponse(request, self.template_name, context)
+        return context | {
+            "draft": draft,
+            "counted": counted,
+            "totals": [(label, counted.of(value)) for value, label in Disposition.choices],
+            "bulk_buttons": listing_buttons(Opinion, "workspace"),
+        }
+
+
+class ClusterView(_HandlingView):
+    """重新分组相似意见: regroup the draft's near-duplicate opinions in the background (staff who dispose)."""
 
     def post(self, request, *args, **kwargs):
-        """Regroup the draft's near-duplicate opinions (the bulk actions are in handling.bulk_actions)."""
-        if request.POST.get("action") != "cluster":
-            messages.error(request, _("未知的操作。"))
-            return redirect(request.get_full_path())
         draft = get_object_or_404(DraftPage, pk=request.POST.get("draft") or 0)
         async_task("comments.clusters.draft_clusters_update", draft.pk)
         messages.success(request, _("已开始重新分组相似意见，稍后刷新即可看到。"))
-        return redirect(request.get_full_path())
+        return redirect(reverse("opinions_all") + f"?draft={draft.pk}")
 
 
 class OpinionHandleView(_HandlingView):
@@ -164,3 +223,25 @@ class OpinionHandleView(_HandlingView):
                 # Keep what the person typed, beside the current state, so nothing is lost.
                 return self.get(request, pk, dispose_form=self._dispose_form(request.POST))
         return redirect(reverse("opinions_handle", args=[opinion.pk]))
+
+
+class WorkspaceViewSet(StaffViewSet):
+    """意见处理 and an opinion's handling page (its admin link: site history, search)."""
+
+    model = Opinion
+    name = "opinion_workspace"
+    url_prefix = "opinions"
+    icon = "list-ul"
+    index_view_class = WorkspaceIndexView
+    filterset_class = OpinionStaffFilterSet
+    list_per_page = 100
+    routes = {"index": "", "index_results": "results/", "handle": "<int:pk>/", "cluster": "cluster/"}
+    object_view = "handle"
+
+    @property
+    def handle_view(self):
+        return OpinionHandleView.as_view()
+
+    @property
+    def cluster_view(self):
+        return ClusterView.as_view()

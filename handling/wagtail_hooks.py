@@ -10,7 +10,7 @@ from handling import history
 from handling.bulk_actions import BULK_ACTIONS
 from handling.export_views import admin_urlpatterns as export_urlpatterns
 from handling.models import ReasonTemplate
-from handling.views import OpinionHandleView, WorkspaceView
+from handling.views import WorkspaceViewSet
 
 
 class ReasonTemplateViewSet(SnippetViewSet):
@@ -28,11 +28,20 @@ class ReasonTemplateViewSet(SnippetViewSet):
 register_snippet(ReasonTemplateViewSet)
 
 
+workspace_viewset = WorkspaceViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_workspace_viewset():
+    return workspace_viewset
+
+
 @hooks.register("register_admin_urls")
 def handling_admin_urls():
+    # The names these screens had before they were a viewset (links in e-mails, templates and tests use them).
     return [
-        path("opinions/", WorkspaceView.as_view(), name="opinions_all"),
-        path("opinions/<int:pk>/", OpinionHandleView.as_view(), name="opinions_handle"),
+        path("opinions/", workspace_viewset.index_view, name="opinions_all"),
+        path("opinions/<int:pk>/", workspace_viewset.handle_view, name="opinions_handle"),
         *export_urlpatterns,
     ]
 
