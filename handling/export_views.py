@@ -1,4 +1,5 @@
-"""Wagtail admin: a draft's exports (start one, watch its progress, download it) and their JSON status."""
+"""Wagtail admin: a draft's exports (start one, watch its progress, download it) and their JSON status, as a
+Wagtail viewset (cms.viewsets.StaffViewSet); the work is handling.exports'."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.ui.tables import Column, Table
+from wagtail.admin.views import generic
 
 from cms import access_audit
 from cms.models import AccessEventKind
+from cms.viewsets import StaffViewSet
 from drafts.models import DraftPage
 from handling import exports, selectors
 from handling.extensions import export_warning_list
@@ -54,12 +58,43 @@ def _status(job: ExportJob) -> dict:
     }
 
 
-class ExportsView(WagtailAdminTemplateMixin, View):
-    """The exports of one draft, newest first, and the form that starts one."""
+class ExportTable(Table):
+    """Rows of jobs still queued or running carry their status address, for the page's progress bars
+    (handling/static/handling/js/export_progress.js)."""
 
-    template_name = "handling/admin/exports.html"
+    def get_row_attrs(self, instance):
+        attrs = super().get_row_attrs(instance) | {"data-export": instance.pk}
+        if instance.state in ACTIVE_STATES:
+            attrs["data-status-url"] = reverse("opinions_export_status", args=[instance.pk])
+        return attrs
+
+
+class TemplateColumn(Column):
+    def __init__(self, name, template, **kwargs):
+        super().__init__(name, **kwargs)
+        self.cell_template_name = f"handling/admin/cells/export_{template}.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        # The file cell offers 下载 and 重试 (a form) to those who may export.
+        # (A cell is rendered with the table's context, which holds the request but not the page's context.)
+        request = parent_context["request"]
+        return super().get_cell_context_data(instance, parent_context) | {
+            "can_export": exports.can_export(request.user),
+            "csrf_token": get_token(request),
+        }
+
+
+class ExportIndexView(generic.IndexView):
+    """意见导出: the exports of one draft (filters: handling.filters.ExportJobFilterSet), newest first, with the
+    form that starts one (POST: handling.exports.export_request) and 重试 (handling.exports.export_retry)."""
+
     page_title = gettext_lazy("意见导出")
     header_icon = "download"
+    template_name = "handling/admin/exports.html"
+    results_template_name = "handling/admin/exports_results.html"
+    table_class = ExportTable
+    # Who may look is the opinions' rule (comments.view_opinion, checked in dispatch), not a permission on jobs.
+    any_permission_required = None
 
     def dispatch(self, request, *args, **kwargs):
         if not _can_view(request.user):
@@ -69,34 +104,51 @@ class ExportsView(WagtailAdminTemplateMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
-    def _drafts(self) -> list[tuple[int, str]]:
-        return list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
-
-    def get(self, request, *args, **kwargs):
-        filterset = ExportJobFilterSet(request.GET)
-        draft = filterset.draft
-        if request.GET.get("draft") and draft is None:
+    def get_queryset(self):
+        if self.request.GET.get("draft") and self.filters.draft is None:
             raise Http404
-        jobs = selectors.export_job_list(filterset=filterset, limit=JOBS_SHOWN)
-        form = ExportForm(initial={"draft": draft.pk if draft else None}, drafts=self._drafts())
-        context = self.get_context_data(
-            form=form,
-            filter_form=filterset.form,
-            draft=draft,
-            jobs=jobs,
-            active=[job.pk for job in jobs if job.state in ACTIVE_STATES],
-            can_export=exports.can_export(request.user),
-            count=exports.export_count(draft.pk) if draft else 0,
-            warnings=export_warning_list(draft) if draft else [],
-        )
-        return TemplateResponse(request, self.template_name, context)
+        return selectors.export_job_list(filterset=self.filters)
+
+    @cached_property
+    def can_export(self) -> bool:
+        return exports.can_export(self.request.user)
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("format", label=gettext_lazy("导出内容"), accessor="get_format_display"),
+            TemplateColumn("state", "state", label=gettext_lazy("状态")),
+            TemplateColumn("percent", "progress", label=gettext_lazy("进度")),
+            Column(
+                "created_by",
+                label=gettext_lazy("发起人"),
+                accessor=lambda job: job.created_by.known_name if job.created_by else "—",
+            ),
+            TemplateColumn("created_at", "when", label=gettext_lazy("创建时间")),
+            TemplateColumn("finished_at", "when", label=gettext_lazy("完成时间")),
+            TemplateColumn("file", "file", label=gettext_lazy("文件")),
+        ]
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        draft = self.filters.draft
+        drafts = list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
+        return context | {
+            "form": ExportForm(initial={"draft": draft.pk if draft else None}, drafts=drafts),
+            "draft": draft,
+            "active": any(job.state in ACTIVE_STATES for job in context["object_list"]),
+            "can_export": self.can_export,
+            "count": exports.export_count(draft.pk) if draft else 0,
+            "warnings": export_warning_list(draft) if draft else [],
+        }
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("retry"):
             return self._retry(request, request.POST["retry"])
-        form = ExportForm(request.POST, drafts=self._drafts())
+        drafts = list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
+        form = ExportForm(request.POST, drafts=drafts)
         if not form.is_valid():
             messages.error(request, _("请选择法规草案和导出内容。"))
             return redirect(reverse("opinions_exports"))
@@ -148,9 +200,38 @@ class ExportDownloadView(View):
         )
 
 
-# Mounted under /admin/ by handling.wagtail_hooks (which adds Wagtail's admin-access check).
+class ExportViewSet(StaffViewSet):
+    """意见导出: the list of a draft's export jobs (where one starts), each job's progress and its file."""
+
+    model = ExportJob
+    name = "opinion_exports"
+    url_prefix = "opinions/exports"
+    icon = "download"
+    index_view_class = ExportIndexView
+    filterset_class = ExportJobFilterSet
+    list_per_page = JOBS_SHOWN
+    routes = {
+        "index": "",
+        "index_results": "results/",
+        "status": "<int:pk>/status/",
+        "download": "<int:pk>/download/",
+    }
+    # A job's admin link (site history, the access audit) is its list, filtered to its draft.
+    object_view = None
+
+    @property
+    def status_view(self):
+        return ExportStatusView.as_view()
+
+    @property
+    def download_view(self):
+        return ExportDownloadView.as_view()
+
+
+export_viewset = ExportViewSet()
+# The names these screens had before they were a viewset (mounted under /admin/ by handling.wagtail_hooks).
 admin_urlpatterns = [
-    path("opinions/exports/", ExportsView.as_view(), name="opinions_exports"),
-    path("opinions/exports/<int:pk>/status/", ExportStatusView.as_view(), name="opinions_export_status"),
-    path("opinions/exports/<int:pk>/download/", ExportDownloadView.as_view(), name="opinions_export_download"),
+    path("opinions/exports/", export_viewset.index_view, name="opinions_exports"),
+    path("opinions/exports/<int:pk>/status/", export_viewset.status_view, name="opinions_export_status"),
+    path("opinions/exports/<int:pk>/download/", export_viewset.download_view, name="opinions_export_download"),
 ]

@@ -49,9 +49,8 @@ def opinion_history(opinion: Opinion) -> list:
     return sorted(events, key=lambda e: (e.created_at, e.pk))
 
 
-def export_job_list(*, filters: Mapping | None = None, filterset: ExportJobFilterSet | None = None, limit: int = 50):
-    """The newest exports of a draft that the export page's filters select (at most `limit`)."""
+def export_job_list(*, filters: Mapping | None = None, filterset: ExportJobFilterSet | None = None):
+    """The exports of a draft that the export page's filters select, newest first (the page shows 50 a page)."""
     if filterset is None:
         filterset = ExportJobFilterSet(filters)
-    jobs = filterset.qs.select_related("created_by").order_by("-created_at", "-id")
-    return list(jobs[:limit])
+    return filterset.qs.select_related("created_by").order_by("-created_at", "-id")

@@ -9,6 +9,7 @@ from cms.menu import PermissionMenuItem
 from handling import history
 from handling.bulk_actions import BULK_ACTIONS
 from handling.export_views import admin_urlpatterns as export_urlpatterns
+from handling.export_views import export_viewset
 from handling.models import ReasonTemplate
 from handling.views import WorkspaceViewSet
 
@@ -32,8 +33,8 @@ workspace_viewset = WorkspaceViewSet()
 
 
 @hooks.register("register_admin_viewset")
-def register_workspace_viewset():
-    return workspace_viewset
+def register_workspace_viewsets():
+    return [workspace_viewset, export_viewset]
 
 
 @hooks.register("register_admin_urls")

@@ -95,10 +95,10 @@ def test_export_jobs_are_listed_per_draft_and_filter_by_content_and_state(client
 
     done = ExportJob.objects.create(draft=draft, format="docx", state=ExportState.DONE)
     failed = ExportJob.objects.create(draft=draft, format="xlsx", state=ExportState.FAILED)
-    assert export_job_list(filters={}) == [failed, done]  # the newest draft, newest job first
-    assert export_job_list(filters={"format": "docx"}) == [done]
-    assert export_job_list(filters={"draft": str(draft.pk), "state": ExportState.FAILED}) == [failed]
-    assert export_job_list(filters={"draft": "999999"}) == []
+    assert list(export_job_list(filters={})) == [failed, done]  # the newest draft, newest job first
+    assert list(export_job_list(filters={"format": "docx"})) == [done]
+    assert list(export_job_list(filters={"draft": str(draft.pk), "state": ExportState.FAILED})) == [failed]
+    assert list(export_job_list(filters={"draft": "999999"})) == []
     assert "format" in ExportJobFilterSet({"format": "pdf"}).errors
     client.force_login(staff)
     url = reverse("opinions_exports")
