@@ -235,6 +235,11 @@ ADMIN_PREFIXES: list[tuple[str, frozenset]] = [
     ("contact_point_solicitations:", STAFF),
     ("contact_point_batches:", STAFF),
     ("referral_board:", STAFF),
+    # The opinions' screens as viewsets: the moderation queue (its view refuses all but moderators and staff
+    # with comments.moderate_opinion), the workspace with an opinion's handling page, the exports.
+    ("opinion_moderation:", ADMIN_USERS),
+    ("opinion_workspace:", STAFF),
+    ("opinion_exports:", STAFF),
 ]
 
 
