@@ -75,7 +75,7 @@ def test_citizen_comments_replies_supports_moderator_publishes_visitor_reads(
     _log_in(page, live_server, "moderator1")
     page.goto(live_server.url + "/admin/opinions/moderation/")
     expect(page.get_by_text("第五条应当写明")).to_be_visible()
-    page.locator("#select-all").check()
+    page.locator("thead [data-bulk-action-select-all-checkbox]").check()
     page.get_by_role("link", name="发布所选意见", exact=True).click()
     page.get_by_role("button", name="发布", exact=True).click()
     expect(page.get_by_text("已处理 2 条意见")).to_be_visible()

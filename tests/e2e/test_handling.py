@@ -62,7 +62,7 @@ def test_staff_dispose_a_group_forward_one_liaison_replies_staff_close_and_expor
     page.get_by_role("link", name="3 条").first.click()
     rows = page.locator("table.listing tbody tr:not(.group-row)")
     expect(rows).to_have_count(3)
-    page.locator("#select-all").check()
+    page.locator("thead [data-bulk-action-select-all-checkbox]").check()
     page.get_by_role("link", name="给所选意见填写处理情况").click()
     page.get_by_label("处理情况").select_option("not_adopted")
     page.get_by_label("理由说明").fill("车位归属由民法典规定，本条例不作重复规定。")
