@@ -8,6 +8,7 @@ a bulk action (cms.bulk_actions) or by the screen's own form.
 
 from django.urls import path
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 
@@ -61,3 +62,12 @@ class StaffViewSet(RoutedOnlyMixin, ModelViewSet):
 
     add_to_admin_menu = False
     routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
+
+
+class TemplateColumn(Column):
+    """A list column whose cell is a template (it writes the whole <td>), given the row's object as `instance`
+    and the column's value as `value`."""
+
+    def __init__(self, name, template_name: str, **kwargs):
+        super().__init__(name, **kwargs)
+        self.cell_template_name = template_name

@@ -4,11 +4,11 @@ its filters (comments.filters.ModerationFilterSet); its bulk publish / reject / 
 
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.views import generic
 
 from cms.bulk_actions import listing_buttons
-from cms.viewsets import StaffViewSet
+from cms.viewsets import StaffViewSet, TemplateColumn
 from comments import selectors
 from comments.filters import ModerationFilterSet
 from comments.models import Opinion, Report
@@ -18,14 +18,6 @@ class OpinionCheckboxColumn(BulkActionsCheckboxColumn):
     """A row's box, named by the opinion's number (「选择第 12 号意见」)."""
 
     cell_template_name = "comments/admin/cells/checkbox.html"
-
-
-class TemplateColumn(Column):
-    """A column whose cell is a template of this app (`cells/<name>.html`), given the row's opinion."""
-
-    def __init__(self, name, template, **kwargs):
-        super().__init__(name, **kwargs)
-        self.cell_template_name = template
 
 
 class ModerationIndexView(generic.IndexView):

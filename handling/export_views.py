@@ -19,7 +19,7 @@ from wagtail.admin.views import generic
 
 from cms import access_audit
 from cms.models import AccessEventKind
-from cms.viewsets import StaffViewSet
+from cms.viewsets import StaffViewSet, TemplateColumn
 from drafts.models import DraftPage
 from handling import exports, selectors
 from handling.extensions import export_warning_list
@@ -69,10 +69,12 @@ class ExportTable(Table):
         return attrs
 
 
-class TemplateColumn(Column):
-    def __init__(self, name, template, **kwargs):
-        super().__init__(name, **kwargs)
-        self.cell_template_name = f"handling/admin/cells/export_{template}.html"
+def _cell(name: str) -> str:
+    return f"handling/admin/cells/export_{name}.html"
+
+
+class FileColumn(TemplateColumn):
+    """文件: 下载, or the error and 重试 (a form), for those who may export."""
 
     def get_cell_context_data(self, instance, parent_context):
         # The file cell offers 下载 and 重试 (a form) to those who may export.
@@ -119,16 +121,16 @@ class ExportIndexView(generic.IndexView):
     def columns(self):
         return [
             Column("format", label=gettext_lazy("导出内容"), accessor="get_format_display"),
-            TemplateColumn("state", "state", label=gettext_lazy("状态")),
-            TemplateColumn("percent", "progress", label=gettext_lazy("进度")),
+            TemplateColumn("state", _cell("state"), label=gettext_lazy("状态")),
+            TemplateColumn("percent", _cell("progress"), label=gettext_lazy("进度")),
             Column(
                 "created_by",
                 label=gettext_lazy("发起人"),
                 accessor=lambda job: job.created_by.known_name if job.created_by else "—",
             ),
-            TemplateColumn("created_at", "when", label=gettext_lazy("创建时间")),
-            TemplateColumn("finished_at", "when", label=gettext_lazy("完成时间")),
-            TemplateColumn("file", "file", label=gettext_lazy("文件")),
+            TemplateColumn("created_at", _cell("when"), label=gettext_lazy("创建时间")),
+            TemplateColumn("finished_at", _cell("when"), label=gettext_lazy("完成时间")),
+            FileColumn("file", _cell("file"), label=gettext_lazy("文件")),
         ]
 
     def get_context_data(self, *args, **kwargs):

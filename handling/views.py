@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_q.tasks import async_task
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table
+from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.bulk_actions import listing_buttons
-from cms.viewsets import StaffViewSet
+from cms.viewsets import StaffViewSet, TemplateColumn
+from comments.admin_views import OpinionCheckboxColumn
 from comments.models import Disposition, Opinion
 from comments.tallies import OpinionTally, opinion_tally
 from drafts.models import DraftPage, Provision, ProvisionKind
@@ -57,16 +58,8 @@ class WorkspaceTable(Table):
     template_name = "handling/admin/workspace_table.html"
 
 
-class OpinionCheckboxColumn(BulkActionsCheckboxColumn):
-    cell_template_name = "comments/admin/cells/checkbox.html"
-
-
-class TemplateColumn(Column):
-    """A column whose cell is a template of this app, given the row's opinion (and the request)."""
-
-    def __init__(self, name, template, **kwargs):
-        super().__init__(name, **kwargs)
-        self.cell_template_name = f"handling/admin/cells/{template}.html"
+def _cell(name: str) -> str:
+    return f"handling/admin/cells/{name}.html"
 
 
 class ClusterColumn(TemplateColumn):
@@ -112,12 +105,12 @@ class WorkspaceIndexView(generic.IndexView):
     def columns(self):
         return [
             OpinionCheckboxColumn("bulk_actions", obj_type="opinion"),
-            TemplateColumn("pk", "number", label=gettext_lazy("编号")),
-            TemplateColumn("body", "body", label=gettext_lazy("意见内容")),
-            TemplateColumn("channel", "source", label=gettext_lazy("来源")),
+            TemplateColumn("pk", _cell("number"), label=gettext_lazy("编号")),
+            TemplateColumn("body", _cell("body"), label=gettext_lazy("意见内容")),
+            TemplateColumn("channel", _cell("source"), label=gettext_lazy("来源")),
             Column("support_count", label=gettext_lazy("附议")),
-            ClusterColumn("cluster", "cluster", label=gettext_lazy("相似")),
-            TemplateColumn("disposition", "disposition", label=gettext_lazy("处理情况")),
+            ClusterColumn("cluster", _cell("cluster"), label=gettext_lazy("相似")),
+            TemplateColumn("disposition", _cell("disposition"), label=gettext_lazy("处理情况")),
             Column(
                 "assignee",
                 label=gettext_lazy("承办人"),
