@@ -9,6 +9,7 @@ a bulk action (cms.bulk_actions) or by the screen's own form.
 from django.urls import path
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 
@@ -17,15 +18,24 @@ class RoutedOnlyMixin:
     Wagtail would otherwise offer "add" (or edit, delete, history) to a user with the model permission and
     fail to reverse its address (found by the probe as the superuser).
 
-    A view named in `routes` is the viewset's `<name>_view` (Wagtail's own, or one the viewset defines)."""
+    A view named in `routes` is the screen's own view class in `route_views`, or else the viewset's
+    `<name>_view` (Wagtail's index, results, inspect, add)."""
 
     routes: dict[str, str] = {}
+    #: The screen's own views ({view name: view class}), beside Wagtail's.
+    route_views: dict[str, type] = {}
     #: The view an object's admin link opens (site history, search, reference index), or None when this
     #: viewset is not the model's home (a second list of the same model, such as the moderation queue).
     object_view: str | None = "inspect"
 
+    def routed_view(self, name: str):
+        """The view routed as `name` (also for a URL kept under an older name)."""
+        if name in self.route_views:
+            return self.route_views[name].as_view()
+        return getattr(self, f"{name}_view")
+
     def get_urlpatterns(self):
-        return [path(route, getattr(self, f"{name}_view"), name=name) for name, route in self.routes.items()]
+        return [path(route, self.routed_view(name), name=name) for name, route in self.routes.items()]
 
     def construct_view(self, view_class, **kwargs):
         routed = {self.get_url_name(name) for name in self.routes}
@@ -62,6 +72,13 @@ class StaffViewSet(RoutedOnlyMixin, ModelViewSet):
 
     add_to_admin_menu = False
     routes = {"index": "", "index_results": "results/", "inspect": "<int:pk>/"}
+
+
+class StaffIndexView(generic.IndexView):
+    """A staff list whose breadcrumb is its page title (「意见处理」), not the model's plural name."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
 
 class TemplateColumn(Column):

@@ -5,10 +5,9 @@ its filters (comments.filters.ModerationFilterSet); its bulk publish / reject / 
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
-from wagtail.admin.views import generic
 
 from cms.bulk_actions import listing_buttons
-from cms.viewsets import StaffViewSet, TemplateColumn
+from cms.viewsets import StaffIndexView, StaffViewSet, TemplateColumn
 from comments import selectors
 from comments.filters import ModerationFilterSet
 from comments.models import Opinion, Report
@@ -20,7 +19,7 @@ class OpinionCheckboxColumn(BulkActionsCheckboxColumn):
     cell_template_name = "comments/admin/cells/checkbox.html"
 
 
-class ModerationIndexView(generic.IndexView):
+class ModerationIndexView(StaffIndexView):
     page_title = gettext_lazy("意见审核")
     header_icon = "comment"
     template_name = "comments/admin/queue.html"
@@ -33,9 +32,6 @@ class ModerationIndexView(generic.IndexView):
 
     def get_queryset(self):
         return selectors.moderation_queue(filterset=self.filters)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     @cached_property
     def columns(self):
@@ -68,7 +64,7 @@ def _attach_report_reasons(opinions) -> None:
 
 
 class ModerationViewSet(StaffViewSet):
-    """意见审核: the list only (an opinion's page is the handling workspace's, handling.admin_views)."""
+    """意见审核: the list only (an opinion's page is the handling workspace's, handling.views)."""
 
     model = Opinion
     name = "opinion_moderation"

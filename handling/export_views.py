@@ -15,15 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.ui.tables import Column, Table
-from wagtail.admin.views import generic
 
 from cms import access_audit
 from cms.models import AccessEventKind
-from cms.viewsets import StaffViewSet, TemplateColumn
+from cms.viewsets import StaffIndexView, StaffViewSet, TemplateColumn
 from drafts.models import DraftPage
 from handling import exports, selectors
 from handling.extensions import export_warning_list
-from handling.filters import ExportJobFilterSet
+from handling.filters import ExportJobFilterSet, draft_choices
 from handling.models import ExportFormat, ExportJob, ExportState
 
 ACTIVE_STATES = (ExportState.QUEUED, ExportState.RUNNING)
@@ -77,7 +76,6 @@ class FileColumn(TemplateColumn):
     """文件: 下载, or the error and 重试 (a form), for those who may export."""
 
     def get_cell_context_data(self, instance, parent_context):
-        # The file cell offers 下载 and 重试 (a form) to those who may export.
         # (A cell is rendered with the table's context, which holds the request but not the page's context.)
         request = parent_context["request"]
         return super().get_cell_context_data(instance, parent_context) | {
@@ -86,7 +84,7 @@ class FileColumn(TemplateColumn):
         }
 
 
-class ExportIndexView(generic.IndexView):
+class ExportIndexView(StaffIndexView):
     """意见导出: the exports of one draft (filters: handling.filters.ExportJobFilterSet), newest first, with the
     form that starts one (POST: handling.exports.export_request) and 重试 (handling.exports.export_retry)."""
 
@@ -104,9 +102,6 @@ class ExportIndexView(generic.IndexView):
         if request.method == "POST" and not exports.can_export(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_queryset(self):
         if self.request.GET.get("draft") and self.filters.draft is None:
@@ -136,9 +131,8 @@ class ExportIndexView(generic.IndexView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         draft = self.filters.draft
-        drafts = list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
         return context | {
-            "form": ExportForm(initial={"draft": draft.pk if draft else None}, drafts=drafts),
+            "form": ExportForm(initial={"draft": draft.pk if draft else None}, drafts=draft_choices()),
             "draft": draft,
             "active": any(job.state in ACTIVE_STATES for job in context["object_list"]),
             "can_export": self.can_export,
@@ -149,8 +143,7 @@ class ExportIndexView(generic.IndexView):
     def post(self, request, *args, **kwargs):
         if request.POST.get("retry"):
             return self._retry(request, request.POST["retry"])
-        drafts = list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
-        form = ExportForm(request.POST, drafts=drafts)
+        form = ExportForm(request.POST, drafts=draft_choices())
         if not form.is_valid():
             messages.error(request, _("请选择法规草案和导出内容。"))
             return redirect(reverse("opinions_exports"))
@@ -218,22 +211,17 @@ class ExportViewSet(StaffViewSet):
         "status": "<int:pk>/status/",
         "download": "<int:pk>/download/",
     }
-    # A job's admin link (site history, the access audit) is its list, filtered to its draft.
+    route_views = {"status": ExportStatusView, "download": ExportDownloadView}
+    # A job has no page of its own, so no admin link: the list is where jobs are seen.
     object_view = None
-
-    @property
-    def status_view(self):
-        return ExportStatusView.as_view()
-
-    @property
-    def download_view(self):
-        return ExportDownloadView.as_view()
 
 
 export_viewset = ExportViewSet()
 # The names these screens had before they were a viewset (mounted under /admin/ by handling.wagtail_hooks).
 admin_urlpatterns = [
     path("opinions/exports/", export_viewset.index_view, name="opinions_exports"),
-    path("opinions/exports/<int:pk>/status/", export_viewset.status_view, name="opinions_export_status"),
-    path("opinions/exports/<int:pk>/download/", export_viewset.download_view, name="opinions_export_download"),
+    path("opinions/exports/<int:pk>/status/", export_viewset.routed_view("status"), name="opinions_export_status"),
+    path(
+        "opinions/exports/<int:pk>/download/", export_viewset.routed_view("download"), name="opinions_export_download"
+    ),
 ]

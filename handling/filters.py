@@ -27,15 +27,19 @@ def staff_users():
     )
 
 
-def _drafts() -> list[tuple[int, str]]:
+def draft_choices() -> list[tuple[int, str]]:
+    """Every draft, newest first, as (id, title): what the staff lists and the export form offer."""
     return list(DraftPage.objects.order_by("-id").values_list("pk", "title"))
 
 
-def _set_choices(filterset: django_filters.FilterSet, **choices) -> None:
-    """Choices known only per request, given to the filter itself (Wagtail's active-filter labels read its
-    field) before the form is built from it."""
-    for name, values in choices.items():
+def _offer_drafts(filterset: django_filters.FilterSet, drafts: list[tuple[int, str]], **choices) -> None:
+    """The drafts to choose from, and other choices known only per request, given to the filters themselves
+    (Wagtail's active-filter labels read a filter's field) before the form is built from them; then the newest
+    draft made the form's default (Wagtail's filter panel shows no "active filter" for it)."""
+    for name, values in {"draft": drafts, **choices}.items():
         filterset.filters[name].extra["choices"] = values
+    if drafts:
+        filterset.form.fields["draft"].initial = drafts[0][0]
 
 
 class OpinionStaffFilterSet(django_filters.FilterSet):
@@ -74,7 +78,7 @@ class OpinionStaffFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        drafts = _drafts()
+        drafts = draft_choices()
         data = data.copy() if data is not None else {}
         if not data.get("draft") and drafts:
             data["draft"] = str(drafts[0][0])
@@ -93,16 +97,13 @@ class OpinionStaffFilterSet(django_filters.FilterSet):
                 version_id=self.draft.current_version_id, kind=ProvisionKind.CHAPTER
             ).values_list("pk", "label", "title")
         draft_id = self.draft.pk if self.draft else None
-        _set_choices(
+        _offer_drafts(
             self,
-            draft=drafts,
+            drafts,
             chapter=[ALL, *[(pk, f"{label} {title}") for pk, label, title in chapters]],
             contact_point=[ALL, *sources.source_choices(Opinion.objects.filter(draft_id=draft_id))],
             assignee=[ALL, ("none", _("未分配")), *[(str(u.pk), u.known_name) for u in staff_users()]],
         )
-        if drafts:
-            # The newest draft is the default: Wagtail's filter panel shows no "active filter" for it.
-            self.form.fields["draft"].initial = drafts[0][0]
 
     def filter_queryset(self, queryset):
         if self.draft is None or "draft" not in self.form.cleaned_data:
@@ -147,14 +148,12 @@ class ExportJobFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        drafts = _drafts()
+        drafts = draft_choices()
         data = data.copy() if data is not None else {}
         if not data.get("draft") and drafts:
             data["draft"] = str(drafts[0][0])
         super().__init__(data, queryset if queryset is not None else ExportJob.objects.all(), **kwargs)
-        _set_choices(self, draft=drafts)
-        if drafts:
-            self.form.fields["draft"].initial = drafts[0][0]
+        _offer_drafts(self, drafts)
         value = str(data.get("draft", ""))
         self.draft = DraftPage.objects.filter(pk=int(value)).first() if value.isdigit() else None
 

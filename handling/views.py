@@ -15,11 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_q.tasks import async_task
 from wagtail.admin.ui.tables import Column, Table
-from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.bulk_actions import listing_buttons
-from cms.viewsets import StaffViewSet, TemplateColumn
+from cms.viewsets import StaffIndexView, StaffViewSet, TemplateColumn
 from comments.admin_views import OpinionCheckboxColumn
 from comments.models import Disposition, Opinion
 from comments.tallies import OpinionTally, opinion_tally
@@ -76,7 +75,7 @@ class ClusterColumn(TemplateColumn):
         return context
 
 
-class WorkspaceIndexView(generic.IndexView):
+class WorkspaceIndexView(StaffIndexView):
     """意见处理: a draft's opinions (filters: handling.filters.OpinionStaffFilterSet) grouped by article in text
     order, with the draft's tally; its bulk actions (处理, 分配, 合并, 转办) are in handling.bulk_actions."""
 
@@ -89,9 +88,6 @@ class WorkspaceIndexView(generic.IndexView):
 
     def get_queryset(self):
         return selectors.opinion_list_staff(filterset=self.filters)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -229,12 +225,5 @@ class WorkspaceViewSet(StaffViewSet):
     filterset_class = OpinionStaffFilterSet
     list_per_page = 100
     routes = {"index": "", "index_results": "results/", "handle": "<int:pk>/", "cluster": "cluster/"}
+    route_views = {"handle": OpinionHandleView, "cluster": ClusterView}
     object_view = "handle"
-
-    @property
-    def handle_view(self):
-        return OpinionHandleView.as_view()
-
-    @property
-    def cluster_view(self):
-        return ClusterView.as_view()

@@ -42,7 +42,7 @@ def handling_admin_urls():
     # The names these screens had before they were a viewset (links in e-mails, templates and tests use them).
     return [
         path("opinions/", workspace_viewset.index_view, name="opinions_all"),
-        path("opinions/<int:pk>/", workspace_viewset.handle_view, name="opinions_handle"),
+        path("opinions/<int:pk>/", workspace_viewset.routed_view("handle"), name="opinions_handle"),
         *export_urlpatterns,
     ]
 
